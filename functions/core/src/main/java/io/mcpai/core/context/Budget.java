@@ -1,0 +1,11 @@
+package io.mcpai.core.context;
+
+/**
+ * The token arithmetic of one fit.
+ *
+ * @param window the model's context window
+ * @param reservedForOutput {@code max_tokens}, kept free for the answer
+ * @param availableForPrompt {@code window - reservedForOutput}
+ * @param used prompt tokens actually used (at most {@code availableForPrompt})
+ */
+public record Budget(int window, int reservedForOutput, int availableForPrompt, int used) {}

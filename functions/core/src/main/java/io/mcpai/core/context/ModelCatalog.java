@@ -1,0 +1,112 @@
+package io.mcpai.core.context;
+
+import io.mcpai.core.protocol.ModelSpec;
+import io.mcpai.core.template.ChatMlTemplate;
+import io.mcpai.core.template.ChatTemplate;
+import io.mcpai.core.template.Llama2ChatTemplate;
+import io.mcpai.core.template.SegmentEncoder;
+import io.mcpai.core.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The models requests may name, with the one used when they name none. */
+public final class ModelCatalog implements ModelSpec.Directory {
+  public static final String LLAMA_2_7B_CHAT = "llama-2-7b-chat";
+  public static final String CHATML = "chatml-tiny";
+
+  private final Map<String, ModelProfile> profiles = new LinkedHashMap<>();
+  private final ModelProfile defaultProfile;
+
+  public ModelCatalog(List<ModelProfile> profiles, String defaultModel) {
+    for (ModelProfile p : profiles) {
+      if (this.profiles.put(p.name(), p) != null) {
+        throw new IllegalArgumentException("duplicate model name " + p.name());
+      }
+    }
+    this.defaultProfile = this.profiles.get(defaultModel);
+    if (defaultProfile == null) {
+      throw new IllegalArgumentException(
+          "default model " + defaultModel + " is not in the catalog");
+    }
+  }
+
+  /**
+   * The standard catalog: {@code llama-2-7b-chat} (window 4096, LLaMA 2 chat template) counted with
+   * {@code llamaTokenizer}, and, when {@code chatMlTokenizer} has the ChatML control pieces, {@code
+   * chatml-tiny} (window 2048, ChatML). Profiles sharing a tokenizer share one segment cache.
+   */
+  public static ModelCatalog standard(Tokenizer llamaTokenizer, Tokenizer chatMlTokenizer) {
+    Builder b = builder();
+    b.add(LLAMA_2_7B_CHAT, 4096, new Llama2ChatTemplate(), llamaTokenizer);
+    if (chatMlTokenizer != null
+        && chatMlTokenizer.specialTokenId(ChatMlTemplate.IM_START) >= 0
+        && chatMlTokenizer.specialTokenId(ChatMlTemplate.IM_END) >= 0) {
+      b.add(CHATML, 2048, new ChatMlTemplate(), chatMlTokenizer);
+    }
+    return b.build(LLAMA_2_7B_CHAT);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Collects profiles, giving each distinct tokenizer instance one shared segment cache. */
+  public static final class Builder {
+    private final List<ModelProfile> profiles = new ArrayList<>();
+    private final Map<Tokenizer, SegmentEncoder> encoders = new IdentityHashMap<>();
+    private long cacheBytes = SegmentEncoder.DEFAULT_MAX_BYTES;
+
+    public Builder cacheBytes(long bytes) {
+      this.cacheBytes = bytes;
+      return this;
+    }
+
+    public Builder add(String name, int window, ChatTemplate template, Tokenizer tokenizer) {
+      SegmentEncoder enc =
+          encoders.computeIfAbsent(tokenizer, t -> new SegmentEncoder(t, cacheBytes));
+      profiles.add(new ModelProfile(name, window, template, enc));
+      return this;
+    }
+
+    public Builder add(ModelProfile profile) {
+      profiles.add(profile);
+      return this;
+    }
+
+    public ModelCatalog build(String defaultModel) {
+      return new ModelCatalog(profiles, defaultModel);
+    }
+  }
+
+  /** The profile called {@code name}, or null. */
+  public ModelProfile profile(String name) {
+    return name == null ? defaultProfile : profiles.get(name);
+  }
+
+  public ModelProfile defaultProfile() {
+    return defaultProfile;
+  }
+
+  public List<ModelProfile> profiles() {
+    return List.copyOf(profiles.values());
+  }
+
+  @Override
+  public ModelSpec defaultModel() {
+    return defaultProfile.spec();
+  }
+
+  @Override
+  public ModelSpec find(String name) {
+    ModelProfile p = profiles.get(name);
+    return p == null ? null : p.spec();
+  }
+
+  @Override
+  public List<String> names() {
+    return List.copyOf(profiles.keySet());
+  }
+}

@@ -1,0 +1,138 @@
+package io.mcpai.core.template;
+
+import io.mcpai.core.tokenizer.Tokenizer;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A tokenizer plus a bounded, thread-safe LRU of the token ids of every segment string it has
+ * encoded, so that re-formatting a conversation that grew by one turn only tokenizes the new turn.
+ *
+ * <p>The key is the exact string handed to the tokenizer (a pair's whole {@code [INST] ... [/INST]
+ * ... } text, a ChatML message span): its content hash picks the bucket and an equality check on a
+ * hit makes a collision impossible. That matters because one cache serves every tenant: a crafted
+ * hash collision must never hand one user's token ids to another. Entries are weighed by memory
+ * (string plus ids), not counted, so a few huge segments cannot pin gigabytes. The cache is split
+ * into stripes, each an access-ordered {@link LinkedHashMap} behind its own lock; tokenizing
+ * happens outside the lock.
+ *
+ * <p>One instance per tokenizer: ids from one vocabulary mean nothing in another.
+ */
+public final class SegmentEncoder {
+  /** 64 MiB of strings and ids by default: ~ a few hundred thousand typical turns. */
+  public static final long DEFAULT_MAX_BYTES = 64L << 20;
+
+  private static final int STRIPES = 16;
+
+  private final Tokenizer tokenizer;
+  private final Stripe[] stripes = new Stripe[STRIPES];
+  private final LongAdder hits = new LongAdder();
+  private final LongAdder misses = new LongAdder();
+
+  public SegmentEncoder(Tokenizer tokenizer, long maxBytes) {
+    this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
+    if (maxBytes < 0) {
+      throw new IllegalArgumentException("maxBytes must be >= 0");
+    }
+    for (int i = 0; i < STRIPES; i++) {
+      stripes[i] = new Stripe(maxBytes / STRIPES);
+    }
+  }
+
+  public SegmentEncoder(Tokenizer tokenizer) {
+    this(tokenizer, DEFAULT_MAX_BYTES);
+  }
+
+  public Tokenizer tokenizer() {
+    return tokenizer;
+  }
+
+  /**
+   * Token ids of {@code text} as {@link Tokenizer#encode} gives them (no BOS/EOS). The array is
+   * shared with the cache: callers must not modify it.
+   */
+  public int[] encode(String text) {
+    int h = text.hashCode();
+    Stripe s = stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+    int[] ids = s.get(text);
+    if (ids != null) {
+      hits.increment();
+      return ids;
+    }
+    misses.increment();
+    ids = tokenizer.encode(text);
+    s.put(text, ids);
+    return ids;
+  }
+
+  /** Cumulative lookups since creation (or {@link #clear()}): a miss is one tokenizer call. */
+  public Stats stats() {
+    long entries = 0;
+    long bytes = 0;
+    for (Stripe s : stripes) {
+      synchronized (s) {
+        entries += s.map.size();
+        bytes += s.bytes;
+      }
+    }
+    return new Stats(hits.sum(), misses.sum(), entries, bytes);
+  }
+
+  public void clear() {
+    for (Stripe s : stripes) {
+      synchronized (s) {
+        s.map.clear();
+        s.bytes = 0;
+      }
+    }
+    hits.reset();
+    misses.reset();
+  }
+
+  /**
+   * @param hits lookups answered from the cache
+   * @param misses lookups that called the tokenizer
+   * @param entries segments held now
+   * @param bytes their approximate footprint
+   */
+  public record Stats(long hits, long misses, long entries, long bytes) {}
+
+  private static long weight(String text, int[] ids) {
+    return 2L * text.length() + 4L * ids.length + 96;
+  }
+
+  private static final class Stripe {
+    final long maxBytes;
+    final LinkedHashMap<String, int[]> map = new LinkedHashMap<>(64, 0.75f, true);
+    long bytes;
+
+    Stripe(long maxBytes) {
+      this.maxBytes = maxBytes;
+    }
+
+    synchronized int[] get(String key) {
+      return map.get(key);
+    }
+
+    synchronized void put(String key, int[] ids) {
+      long w = weight(key, ids);
+      if (w > maxBytes) {
+        return; // larger than the whole stripe: caching it would evict everything else
+      }
+      int[] old = map.put(key, ids);
+      if (old != null) {
+        bytes -= weight(key, old);
+      }
+      bytes += w;
+      Iterator<Map.Entry<String, int[]>> it = map.entrySet().iterator();
+      while (bytes > maxBytes && it.hasNext()) {
+        Map.Entry<String, int[]> eldest = it.next();
+        bytes -= weight(eldest.getKey(), eldest.getValue());
+        it.remove();
+      }
+    }
+  }
+}
