@@ -6,6 +6,7 @@ import io.mcpai.core.template.ChatTemplate;
 import io.mcpai.core.template.Llama2ChatTemplate;
 import io.mcpai.core.template.SegmentEncoder;
 import io.mcpai.core.tokenizer.Tokenizer;
+import io.mcpai.core.tokenizer.TokenizerLoader;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -41,12 +42,31 @@ public final class ModelCatalog implements ModelSpec.Directory {
   public static ModelCatalog standard(Tokenizer llamaTokenizer, Tokenizer chatMlTokenizer) {
     Builder b = builder();
     b.add(LLAMA_2_7B_CHAT, 4096, new Llama2ChatTemplate(), llamaTokenizer);
-    if (chatMlTokenizer != null
-        && chatMlTokenizer.specialTokenId(ChatMlTemplate.IM_START) >= 0
-        && chatMlTokenizer.specialTokenId(ChatMlTemplate.IM_END) >= 0) {
-      b.add(CHATML, 2048, new ChatMlTemplate(), chatMlTokenizer);
+    ChatMlTemplate chatMl = new ChatMlTemplate();
+    if (chatMlTokenizer != null && supports(chatMl, chatMlTokenizer)) {
+      b.add(CHATML, 2048, chatMl, chatMlTokenizer);
     }
     return b.build(LLAMA_2_7B_CHAT);
+  }
+
+  /**
+   * The catalog a deployment starts with: {@code llama-2-7b-chat} counted with {@link
+   * TokenizerLoader#fromEnvironment()} (the real LLaMA 2 tokenizer when {@code MCP_MODEL_DIR}
+   * points at it, else the embedded {@value TokenizerLoader#EMBEDDED_NAME}, named as such in every
+   * response's {@code metadata.tokenizer}), and {@code chatml-tiny} on the embedded tokenizer,
+   * which has the ChatML control pieces.
+   */
+  public static ModelCatalog defaults() {
+    return standard(TokenizerLoader.fromEnvironment(), TokenizerLoader.embedded());
+  }
+
+  private static boolean supports(ChatTemplate template, Tokenizer tokenizer) {
+    try {
+      template.requireSupport(tokenizer);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   public static Builder builder() {

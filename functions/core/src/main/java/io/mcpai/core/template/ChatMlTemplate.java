@@ -35,6 +35,15 @@ public final class ChatMlTemplate implements ChatTemplate {
 
   @Override
   public void requireSupport(Tokenizer tokenizer) {
+    try {
+      tokenizer.encodeWithoutDummyPrefix("user\n");
+    } catch (UnsupportedOperationException e) {
+      throw new IllegalArgumentException(
+          "the chatml template needs encodeWithoutDummyPrefix, which tokenizer "
+              + tokenizer.source()
+              + " does not support",
+          e);
+    }
     for (String tag : reservedMarkers()) {
       if (tokenizer.specialTokenId(tag) < 0) {
         throw new IllegalArgumentException(
@@ -124,7 +133,7 @@ public final class ChatMlTemplate implements ChatTemplate {
     }
 
     private void addText(String s) {
-      int[] enc = encoder.encode(s);
+      int[] enc = encoder.encodeContinuation(s);
       if (size + enc.length > ids.length) {
         ids = java.util.Arrays.copyOf(ids, Math.max(ids.length * 2, size + enc.length));
       }

@@ -29,6 +29,8 @@ public final class SegmentEncoder {
 
   private final Tokenizer tokenizer;
   private final Stripe[] stripes = new Stripe[STRIPES];
+  // Continuation encodings (no dummy prefix) of the same string are different ids: own key space.
+  private final Stripe[] continuation = new Stripe[STRIPES];
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
 
@@ -38,7 +40,8 @@ public final class SegmentEncoder {
       throw new IllegalArgumentException("maxBytes must be >= 0");
     }
     for (int i = 0; i < STRIPES; i++) {
-      stripes[i] = new Stripe(maxBytes / STRIPES);
+      stripes[i] = new Stripe(maxBytes / STRIPES / 2);
+      continuation[i] = new Stripe(maxBytes / STRIPES / 2);
     }
   }
 
@@ -55,15 +58,27 @@ public final class SegmentEncoder {
    * shared with the cache: callers must not modify it.
    */
   public int[] encode(String text) {
+    return lookup(stripes, text, false);
+  }
+
+  /**
+   * Token ids of {@code text} as {@link Tokenizer#encodeWithoutDummyPrefix} gives them: for text
+   * that continues a sequence right after a control token. Shared array, do not modify.
+   */
+  public int[] encodeContinuation(String text) {
+    return lookup(continuation, text, true);
+  }
+
+  private int[] lookup(Stripe[] table, String text, boolean cont) {
     int h = text.hashCode();
-    Stripe s = stripes[(h ^ (h >>> 16)) & (STRIPES - 1)];
+    Stripe s = table[(h ^ (h >>> 16)) & (STRIPES - 1)];
     int[] ids = s.get(text);
     if (ids != null) {
       hits.increment();
       return ids;
     }
     misses.increment();
-    ids = tokenizer.encode(text);
+    ids = cont ? tokenizer.encodeWithoutDummyPrefix(text) : tokenizer.encode(text);
     s.put(text, ids);
     return ids;
   }
@@ -72,20 +87,24 @@ public final class SegmentEncoder {
   public Stats stats() {
     long entries = 0;
     long bytes = 0;
-    for (Stripe s : stripes) {
-      synchronized (s) {
-        entries += s.map.size();
-        bytes += s.bytes;
+    for (Stripe[] table : new Stripe[][] {stripes, continuation}) {
+      for (Stripe s : table) {
+        synchronized (s) {
+          entries += s.map.size();
+          bytes += s.bytes;
+        }
       }
     }
     return new Stats(hits.sum(), misses.sum(), entries, bytes);
   }
 
   public void clear() {
-    for (Stripe s : stripes) {
-      synchronized (s) {
-        s.map.clear();
-        s.bytes = 0;
+    for (Stripe[] table : new Stripe[][] {stripes, continuation}) {
+      for (Stripe s : table) {
+        synchronized (s) {
+          s.map.clear();
+          s.bytes = 0;
+        }
       }
     }
     hits.reset();

@@ -17,9 +17,11 @@ final class MetaReference {
 
   // CPython's str.isspace() set, written out independently of PythonWhitespace.
   private static final Pattern LEAD =
-      Pattern.compile("^[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+");
+      Pattern.compile(
+          "^[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+");
   private static final Pattern TRAIL =
-      Pattern.compile("[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+$");
+      Pattern.compile(
+          "[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+$");
 
   static String pyStrip(String s) {
     return TRAIL.matcher(LEAD.matcher(s).replaceFirst("")).replaceFirst("");
@@ -49,7 +51,14 @@ final class MetaReference {
       Msg prompt = d.get(i);
       Msg answer = d.get(i + 1);
       String s =
-          bInst + " " + pyStrip(prompt.content()) + " " + eInst + " " + pyStrip(answer.content()) + " ";
+          bInst
+              + " "
+              + pyStrip(prompt.content())
+              + " "
+              + eInst
+              + " "
+              + pyStrip(answer.content())
+              + " ";
       tokens.add(1);
       for (int id : encode.apply(s)) {
         tokens.add(id);
