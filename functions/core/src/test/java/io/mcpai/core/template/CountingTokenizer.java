@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** Records every string handed to {@link #encode}: the proof that nothing was re-tokenized. */
-public final class CountingTokenizer implements Tokenizer {
+public class CountingTokenizer implements Tokenizer {
   private final Tokenizer inner;
   private final List<String> encoded = new CopyOnWriteArrayList<>();
 
@@ -29,6 +29,12 @@ public final class CountingTokenizer implements Tokenizer {
   public int[] encode(String text) {
     encoded.add(text);
     return inner.encode(text);
+  }
+
+  @Override
+  public int[] encodeWithoutDummyPrefix(String text) {
+    encoded.add(text);
+    return inner.encodeWithoutDummyPrefix(text);
   }
 
   @Override

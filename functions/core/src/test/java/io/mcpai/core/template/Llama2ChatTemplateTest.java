@@ -9,7 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** LLaMA 2 chat ids equal Meta's algorithm run with Google's SentencePiece on the exact strings. */
-class Llama2ChatTemplateTest {
+public class Llama2ChatTemplateTest {
   private final Llama2ChatTemplate template = new Llama2ChatTemplate();
 
   static Dialog dialog(String system, String userInput, String... turns) {
@@ -20,7 +20,7 @@ class Llama2ChatTemplateTest {
     return new Dialog(system, pairs, userInput);
   }
 
-  static List<Msg> metaDialog(Dialog d, int firstKept) {
+  public static List<Msg> metaDialog(Dialog d, int firstKept) {
     List<Msg> msgs = new ArrayList<>();
     if (d.system() != null) {
       msgs.add(new Msg("system", d.system()));

@@ -10,10 +10,10 @@ import java.util.regex.Pattern;
  * line on plain strings and an encode function, independently of {@link Llama2ChatTemplate}: the
  * reference the template's ids are compared with.
  */
-final class MetaReference {
+public final class MetaReference {
   private MetaReference() {}
 
-  record Msg(String role, String content) {}
+  public record Msg(String role, String content) {}
 
   // CPython's str.isspace() set, written out independently of PythonWhitespace.
   private static final Pattern LEAD =
@@ -23,11 +23,12 @@ final class MetaReference {
       Pattern.compile(
           "[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+$");
 
-  static String pyStrip(String s) {
+  public static String pyStrip(String s) {
     return TRAIL.matcher(LEAD.matcher(s).replaceFirst("")).replaceFirst("");
   }
 
-  static List<Integer> chatCompletionTokens(List<Msg> dialog, Function<String, int[]> encode) {
+  public static List<Integer> chatCompletionTokens(
+      List<Msg> dialog, Function<String, int[]> encode) {
     String bInst = "[INST]";
     String eInst = "[/INST]";
     String bSys = "<<SYS>>\n";
