@@ -1,0 +1,96 @@
+package io.mcpai.app;
+
+import io.mcpai.core.protocol.Problem;
+import io.mcpai.core.protocol.ProtocolException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebExceptionHandler;
+import reactor.core.publisher.Mono;
+
+/**
+ * Turns any failure into the conventions' error shape {@code {"error":{type,message,param}}} with
+ * the right status. Unexpected failures are logged with the request id and answered with a generic
+ * 500 that names that id: no stack trace or internal detail reaches the caller.
+ */
+@Component
+@Order(-2) // before Spring Boot's own error handler, which would answer in its own shape
+class ApiErrors implements WebExceptionHandler {
+  private static final Logger log = LoggerFactory.getLogger(ApiErrors.class);
+
+  @Override
+  public Mono<Void> handle(ServerWebExchange exchange, Throwable failure) {
+    ProtocolException error = classify(failure, exchange);
+    ServerHttpResponse response = exchange.getResponse();
+    if (response.isCommitted()) {
+      return Mono.error(failure);
+    }
+    response.setRawStatusCode(error.status());
+    response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
+    byte[] body = error.toJson().getBytes(StandardCharsets.UTF_8);
+    return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+  }
+
+  ProtocolException classify(Throwable failure, ServerWebExchange exchange) {
+    Throwable cause = unwrap(failure);
+    if (cause instanceof ProtocolException protocol) {
+      return protocol;
+    }
+    if (cause instanceof DataBufferLimitException) {
+      return new ProtocolException(
+          413,
+          ProtocolException.TOO_LARGE,
+          List.of(
+              Problem.tooLarge(null, "request body is larger than the configured limit", null)));
+    }
+    if (cause instanceof ResponseStatusException status
+        && status.getStatusCode().is4xxClientError()) {
+      int code = status.getStatusCode().value();
+      String message =
+          code == 404 || code == 405
+              ? "no route for "
+                  + exchange.getRequest().getMethod()
+                  + " "
+                  + exchange.getRequest().getPath()
+              : status.getReason() == null ? "bad request" : status.getReason();
+      String type =
+          switch (code) {
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 415 -> "unsupported_media_type";
+            default -> ProtocolException.MALFORMED;
+          };
+      return new ProtocolException(code, type, List.of(new Problem(null, message, null, code)));
+    }
+    String id = RequestIds.of(exchange);
+    log.error(
+        "unexpected failure serving {} {}",
+        exchange.getRequest().getMethod(),
+        exchange.getRequest().getPath(),
+        failure);
+    return new ProtocolException(
+        HttpStatus.INTERNAL_SERVER_ERROR.value(),
+        "internal_error",
+        List.of(
+            new Problem(
+                null, "internal error; quote request id " + id + " when reporting it", null, 500)));
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable cur = t;
+    // The function catalog and Reactor wrap what the function threw; the cause is what we answer.
+    while (!(cur instanceof ProtocolException) && cur.getCause() != null && cur.getCause() != cur) {
+      cur = cur.getCause();
+    }
+    return cur instanceof ProtocolException || cur instanceof DataBufferLimitException ? cur : t;
+  }
+}
