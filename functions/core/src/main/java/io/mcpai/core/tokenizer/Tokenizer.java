@@ -15,11 +15,29 @@ public interface Tokenizer {
   /** Token ids of {@code text}, without BOS or EOS. */
   int[] encode(String text);
 
+  /**
+   * Token ids of {@code text} as it continues a sequence: without BOS/EOS and without the
+   * dummy-prefix space. Templates that join segments mid-line (ChatML after {@code <|im_start|>})
+   * need this; LLaMA 2's reference template always uses {@link #encode(String)}.
+   */
+  default int[] encodeWithoutDummyPrefix(String text) {
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName() + " cannot encode without the dummy prefix");
+  }
+
   /** Text of {@code ids}; control tokens (BOS, EOS) are skipped, byte pieces are reassembled. */
   String decode(int[] ids);
 
   /** Text of one piece as it appears in a stream (leading space restored, bytes as raw bytes). */
   String pieceText(int id);
+
+  /**
+   * Bytes of one piece as it appears in a stream: byte-fallback pieces are single raw bytes, so a
+   * streaming decoder can reassemble UTF-8 across tokens.
+   */
+  default byte[] pieceBytes(int id) {
+    return pieceText(id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
 
   int vocabSize();
 
