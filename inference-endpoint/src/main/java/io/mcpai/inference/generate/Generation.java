@@ -24,7 +24,11 @@ public final class Generation {
   LlamaEngine.Sequence sequence;
 
   public Generation(
-      int[] prompt, SamplingParams params, Tokenizer tokenizer, int contextLimit, GenerationListener listener) {
+      int[] prompt,
+      SamplingParams params,
+      Tokenizer tokenizer,
+      int contextLimit,
+      GenerationListener listener) {
     this.prompt = prompt;
     this.params = params;
     this.tokenizer = tokenizer;

@@ -10,9 +10,12 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** The endpoint's Prometheus metrics: queue depth, batch size, tokens/s, TTFT, inter-token latency. */
+/**
+ * The endpoint's Prometheus metrics: queue depth, batch size, tokens/s, TTFT, inter-token latency.
+ */
 public final class InferenceMetrics {
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   final AtomicInteger queueDepth = new AtomicInteger();
   final AtomicInteger batchSize = new AtomicInteger();
   private final AtomicLong tokensPerSecondMilli = new AtomicLong();
@@ -35,8 +38,13 @@ public final class InferenceMetrics {
         .description("Generated tokens per second, smoothed over recent decode steps")
         .register(registry);
     generatedTokens =
-        Counter.builder("mcp_inference_generated_tokens").description("Tokens generated").register(registry);
-    promptTokens = Counter.builder("mcp_inference_prompt_tokens").description("Prompt tokens prefilled").register(registry);
+        Counter.builder("mcp_inference_generated_tokens")
+            .description("Tokens generated")
+            .register(registry);
+    promptTokens =
+        Counter.builder("mcp_inference_prompt_tokens")
+            .description("Prompt tokens prefilled")
+            .register(registry);
     rejected =
         Counter.builder("mcp_inference_rejected_requests")
             .description("Requests refused with 503 because the queue was full")

@@ -36,7 +36,8 @@ public final class Scheduler implements AutoCloseable {
   private volatile boolean stopping;
   private int runningTokens;
 
-  public Scheduler(LlamaEngine engine, Tokenizer tokenizer, SchedulerConfig limits, InferenceMetrics metrics) {
+  public Scheduler(
+      LlamaEngine engine, Tokenizer tokenizer, SchedulerConfig limits, InferenceMetrics metrics) {
     this.engine = engine;
     this.tokenizer = tokenizer;
     this.limits = limits;
@@ -61,7 +62,8 @@ public final class Scheduler implements AutoCloseable {
 
   /** Queues a request; throws {@link OverloadedException} when the queue is full. */
   public Generation submit(int[] prompt, SamplingParams params, GenerationListener listener) {
-    Generation g = new Generation(prompt, params, tokenizer, engine.config().maxPositions(), listener);
+    Generation g =
+        new Generation(prompt, params, tokenizer, engine.config().maxPositions(), listener);
     if (stopping || !queue.offer(g)) {
       metrics.rejected();
       throw new OverloadedException(
@@ -110,7 +112,8 @@ public final class Scheduler implements AutoCloseable {
   private void admitWaiting() {
     while (running.size() < limits.maxBatchSize()) {
       Generation next = queue.peek();
-      if (next == null || (!running.isEmpty() && runningTokens + budget(next) > limits.maxBatchTokens())) {
+      if (next == null
+          || (!running.isEmpty() && runningTokens + budget(next) > limits.maxBatchTokens())) {
         return;
       }
       admit(queue.poll());
