@@ -39,6 +39,9 @@ class SentencePiecePropertyTest {
     if (llamaOracle != null) {
       llamaOracle.close();
     }
+    if (embeddedOracleInstance != null) {
+      embeddedOracleInstance.close();
+    }
   }
 
   @Property(tries = 400)
@@ -48,6 +51,29 @@ class SentencePiecePropertyTest {
     }
     assertThat(llama.encode(text)).containsExactly(llamaOracle.encode(text));
     assertThat(llama.decode(llama.encode(text))).isEqualTo(text);
+  }
+
+  @Property(tries = 300)
+  void embeddedMatchesTheOracle(@ForAll("texts") String text) throws Exception {
+    SentencePieceOracle oracle = embeddedOracle();
+    SentencePieceTokenizer embedded = TokenizerLoader.embedded();
+    assertThat(embedded.encode(text)).containsExactly(oracle.encode(text));
+    assertThat(embedded.decode(embedded.encode(text))).isEqualTo(text);
+  }
+
+  private static SentencePieceOracle embeddedOracleInstance;
+
+  private static synchronized SentencePieceOracle embeddedOracle() throws Exception {
+    if (embeddedOracleInstance == null) {
+      Path file = Files.createTempFile("embedded", ".model");
+      file.toFile().deleteOnExit();
+      try (var in =
+          SentencePiecePropertyTest.class.getResourceAsStream(TokenizerLoader.EMBEDDED_RESOURCE)) {
+        Files.write(file, in.readAllBytes());
+      }
+      embeddedOracleInstance = new SentencePieceOracle(file);
+    }
+    return embeddedOracleInstance;
   }
 
   @Provide
