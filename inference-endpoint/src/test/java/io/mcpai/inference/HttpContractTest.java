@@ -178,11 +178,13 @@ class HttpContractTest {
           .isEqualTo("assistant");
       assertThat(n.path("choices").get(0).path("finish_reason").asText()).isIn("stop", "length");
       JsonNode u = n.path("usage");
-      // BOS + "[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHello [/INST]" as bytes
+      // BOS + the one LLaMA 2 chat segment, tokenized by the model's own tokenizer
       int expectedPrompt =
           1
-              + "[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHello [/INST]"
-                  .getBytes(StandardCharsets.UTF_8)
+              + server
+                  .model()
+                  .tokenizer()
+                  .encode("[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHello [/INST]")
                   .length;
       assertThat(u.path("prompt_tokens").asInt()).isEqualTo(expectedPrompt);
       assertThat(u.path("total_tokens").asInt())
@@ -230,7 +232,13 @@ class HttpContractTest {
 
   @Test
   void badInputsGetTheRightStatusAndNameTheField() throws Exception {
-    String huge = "x".repeat(600);
+    // ~4,000 near-random characters: far past the 512-token context whatever the vocabulary.
+    StringBuilder sb = new StringBuilder();
+    java.util.Random rnd = new java.util.Random(1);
+    for (int i = 0; i < 4000; i++) {
+      sb.append("abcdefghijklmnopqrstuvwxyz0123456789".charAt(rnd.nextInt(36)));
+    }
+    String huge = sb.toString();
     List<Bad> cases =
         List.of(
             new Bad("/invocations", "{not json", 400, null),

@@ -95,7 +95,7 @@ public final class Generation {
       tokenText = "";
     } else {
       tokenText = tokenizer.pieceText(c.id());
-      text = tokenizer.decode(generatedIds());
+      text = decodeInContext();
       for (String stop : params.stopSequences()) {
         int at = text.indexOf(stop, Math.max(0, emittedChars - stop.length()));
         if (at >= 0) {
@@ -120,6 +120,22 @@ public final class Generation {
     emittedChars = Math.max(emittedChars, stable);
     listener.onToken(this, c.id(), tokenText, c.logProb(), delta, finish);
     return finish != null;
+  }
+
+  /**
+   * The generated text as it continues the prompt: decoding the generated ids alone would drop
+   * SentencePiece's leading space of the first piece, so decode them after the prompt's last few
+   * tokens and keep only what they add (as TGI does).
+   */
+  private String decodeInContext() {
+    int from = Math.max(0, prompt.length - 4);
+    int[] context = Arrays.copyOfRange(ids, from, prompt.length);
+    int[] all = Arrays.copyOfRange(ids, from, count);
+    String before = tokenizer.decode(context);
+    String after = tokenizer.decode(all);
+    return after.startsWith(before)
+        ? after.substring(before.length())
+        : tokenizer.decode(generatedIds());
   }
 
   void fail(Throwable t) {
