@@ -1,0 +1,381 @@
+package io.mcpai.inference.engine;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import io.mcpai.inference.model.LlamaConfig;
+import io.mcpai.inference.model.ModelWeights;
+import java.nio.FloatBuffer;
+import java.util.List;
+
+/**
+ * The LLaMA forward pass on DJL's PyTorch engine. Every JNI call costs microseconds, so the weights
+ * are rearranged once at load to keep the op count per layer small:
+ *
+ * <ul>
+ *   <li>RMSNorm weights are folded into the columns of the projection that follows it;
+ *   <li>q, k, v and the rotate-half images of q and k are one matrix, so RoPE is one multiply by a
+ *       [cos | sin | 1] row and one add; the attention scale 1/sqrt(head) is folded into q;
+ *   <li>gate and up are one matrix.
+ * </ul>
+ *
+ * Decoding steps batch every running sequence through the projections and MLP; attention runs per
+ * sequence against its own KV cache, which grows by concatenation.
+ */
+public final class DjlLlama implements LlamaEngine {
+  private final LlamaConfig c;
+  private final NDManager manager;
+  private final Device device;
+  private final DataType dtype;
+  private final NDArray embed; // [vocab, dim]
+  private final NDArray[] wqkv; // [2(dim+kv)+kv, dim]: q, k, rot(q), rot(k), v; norm folded in
+  private final NDArray[] wo; // [dim, dim]
+  private final NDArray[] wgu; // [2*hidden, dim]: gate, up; norm folded in
+  private final NDArray[] wd; // [dim, hidden]
+  private final NDArray lmHead; // [vocab, dim]; final norm folded in
+  private final float[] cosTable; // [pos][half]
+  private final float[] sinTable;
+  private final float eps;
+
+  public DjlLlama(ModelWeights w, Device device, DataType dtype) {
+    this.c = w.config();
+    this.device = device;
+    this.dtype = dtype;
+    this.manager = NDManager.newBaseManager(device);
+    this.eps = (float) c.rmsNormEps();
+    int d = c.hiddenSize();
+    int kv = c.kvDim();
+    int h = c.intermediateSize();
+    int layers = c.numLayers();
+    embed =
+        upload(
+            w.tensor("model.embed_tokens.weight", c.vocabSize(), d).toFloats(), c.vocabSize(), d);
+    wqkv = new NDArray[layers];
+    wo = new NDArray[layers];
+    wgu = new NDArray[layers];
+    wd = new NDArray[layers];
+    float qScale = (float) (1.0 / Math.sqrt(c.headDim()));
+    for (int l = 0; l < layers; l++) {
+      String p = "model.layers." + l + ".";
+      float[] n1 = w.tensor(p + "input_layernorm.weight", d).toFloats();
+      float[] q = w.tensor(p + "self_attn.q_proj.weight", d, d).toFloats();
+      float[] k = w.tensor(p + "self_attn.k_proj.weight", kv, d).toFloats();
+      float[] v = w.tensor(p + "self_attn.v_proj.weight", kv, d).toFloats();
+      scale(q, qScale);
+      float[] fused =
+          concat(q, k, rotateHalfRows(q, c.numHeads()), rotateHalfRows(k, c.numKvHeads()), v);
+      scaleColumns(fused, n1, d);
+      wqkv[l] = upload(fused, 2 * (d + kv) + kv, d);
+      wo[l] = upload(w.tensor(p + "self_attn.o_proj.weight", d, d).toFloats(), d, d);
+      float[] n2 = w.tensor(p + "post_attention_layernorm.weight", d).toFloats();
+      float[] gu =
+          concat(
+              w.tensor(p + "mlp.gate_proj.weight", h, d).toFloats(),
+              w.tensor(p + "mlp.up_proj.weight", h, d).toFloats());
+      scaleColumns(gu, n2, d);
+      wgu[l] = upload(gu, 2 * h, d);
+      wd[l] = upload(w.tensor(p + "mlp.down_proj.weight", d, h).toFloats(), d, h);
+    }
+    float[] head = w.lmHead().toFloats();
+    scaleColumns(head, w.tensor("model.norm.weight", d).toFloats(), d);
+    lmHead = upload(head, c.vocabSize(), d);
+
+    int half = c.headDim() / 2;
+    cosTable = new float[c.maxPositions() * half];
+    sinTable = new float[c.maxPositions() * half];
+    for (int pos = 0; pos < c.maxPositions(); pos++) {
+      for (int i = 0; i < half; i++) {
+        double freq = 1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / c.headDim());
+        cosTable[pos * half + i] = (float) Math.cos(pos * freq);
+        sinTable[pos * half + i] = (float) Math.sin(pos * freq);
+      }
+    }
+  }
+
+  private NDArray upload(float[] values, long rows, long cols) {
+    NDArray a = manager.create(FloatBuffer.wrap(values), new Shape(rows, cols), DataType.FLOAT32);
+    if (dtype != DataType.FLOAT32) {
+      NDArray converted = a.toType(dtype, false);
+      a.close();
+      return converted;
+    }
+    return a;
+  }
+
+  private static void scale(float[] w, float s) {
+    for (int i = 0; i < w.length; i++) {
+      w[i] *= s;
+    }
+  }
+
+  /** W' = W diag(norm): RMSNorm's weight applied to the projection's input columns. */
+  private static void scaleColumns(float[] w, float[] norm, int in) {
+    for (int r = 0; r < w.length / in; r++) {
+      for (int i = 0; i < in; i++) {
+        w[r * in + i] *= norm[i];
+      }
+    }
+  }
+
+  /** Rows of rotate_half(W x): per head, [-second half; first half]. */
+  private float[] rotateHalfRows(float[] w, int heads) {
+    int hs = c.headDim();
+    int half = hs / 2;
+    int in = c.hiddenSize();
+    float[] r = new float[w.length];
+    for (int h = 0; h < heads; h++) {
+      for (int j = 0; j < hs; j++) {
+        int dst = (h * hs + j) * in;
+        int src = (h * hs + (j < half ? j + half : j - half)) * in;
+        float sign = j < half ? -1f : 1f;
+        for (int i = 0; i < in; i++) {
+          r[dst + i] = sign * w[src + i];
+        }
+      }
+    }
+    return r;
+  }
+
+  private static float[] concat(float[]... parts) {
+    int n = 0;
+    for (float[] p : parts) {
+      n += p.length;
+    }
+    float[] out = new float[n];
+    int o = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, o, p.length);
+      o += p.length;
+    }
+    return out;
+  }
+
+  @Override
+  public LlamaConfig config() {
+    return c;
+  }
+
+  @Override
+  public String describe() {
+    return "djl-pytorch " + device + " " + dtype;
+  }
+
+  /** A sequence's KV cache: per layer K as [1, kvHeads, head, T] and V as [1, kvHeads, T, head]. */
+  final class Seq implements Sequence {
+    final NDManager cache = manager.newSubManager();
+    final NDArray[] keys = new NDArray[c.numLayers()];
+    final NDArray[] values = new NDArray[c.numLayers()];
+    int pos;
+
+    @Override
+    public int length() {
+      return pos;
+    }
+
+    void append(int layer, NDArray k, NDArray v) {
+      if (keys[layer] == null) {
+        keys[layer] = k;
+        values[layer] = v;
+        k.attach(cache);
+        v.attach(cache);
+        return;
+      }
+      NDArray oldK = keys[layer];
+      NDArray oldV = values[layer];
+      keys[layer] = oldK.concat(k, 3);
+      values[layer] = oldV.concat(v, 2);
+      oldK.close();
+      oldV.close();
+    }
+
+    @Override
+    public void close() {
+      cache.close();
+    }
+  }
+
+  @Override
+  public Sequence newSequence() {
+    return new Seq();
+  }
+
+  @Override
+  public float[][] forward(List<? extends Sequence> seqs, List<int[]> tokens) {
+    LlamaEngine.checkFits(c, seqs, tokens);
+    boolean decode = tokens.stream().allMatch(t -> t.length == 1);
+    if (decode) {
+      return decodeStep(seqs, tokens);
+    }
+    float[][] out = new float[seqs.size()][];
+    for (int i = 0; i < seqs.size(); i++) {
+      out[i] = prefill((Seq) seqs.get(i), tokens.get(i));
+    }
+    return out;
+  }
+
+  /** The [cos | sin | 1] multiplier row for each position (see the fused qkv layout). */
+  private NDArray ropeRows(NDManager m, int[] positions) {
+    int hs = c.headDim();
+    int half = hs / 2;
+    int qk = c.hiddenSize() + c.kvDim();
+    int width = 2 * qk + c.kvDim();
+    float[] rows = new float[positions.length * width];
+    for (int r = 0; r < positions.length; r++) {
+      int base = r * width;
+      int t = positions[r] * half;
+      for (int j = 0; j < qk; j++) {
+        int i = (j % hs) % half;
+        rows[base + j] = cosTable[t + i];
+        rows[base + qk + j] = sinTable[t + i];
+      }
+      for (int j = 2 * qk; j < width; j++) {
+        rows[base + j] = 1f;
+      }
+    }
+    NDArray a =
+        m.create(FloatBuffer.wrap(rows), new Shape(positions.length, width), DataType.FLOAT32);
+    return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false);
+  }
+
+  private NDArray rmsScale(NDArray x) {
+    return x.mul(x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5));
+  }
+
+  private NDArray embedRows(NDManager m, int[] ids) {
+    NDArray idx = m.create(ids).toType(DataType.INT64, false);
+    return idx.getNDArrayInternal().embedding(idx, embed, SparseFormat.DENSE).singletonOrThrow();
+  }
+
+  private static NDArray linear(NDArray x, NDArray w) {
+    return x.getNDArrayInternal().linear(x, w, null).singletonOrThrow();
+  }
+
+  /** q, k, v rows after RoPE: [rows, dim], [rows, kv], [rows, kv]. */
+  private NDList qkv(NDArray x, int layer, NDArray rope) {
+    int d = c.hiddenSize();
+    int qk = d + c.kvDim();
+    NDList parts = linear(rmsScale(x), wqkv[layer]).mul(rope).split(new long[] {qk, 2L * qk}, 1);
+    NDList qkRot = parts.get(0).add(parts.get(1)).split(new long[] {d}, 1);
+    return new NDList(qkRot.get(0), qkRot.get(1), parts.get(2));
+  }
+
+  private NDArray mlp(NDArray x, int layer) {
+    NDList gu = linear(rmsScale(x), wgu[layer]).split(2, 1);
+    NDArray g = gu.get(0);
+    NDArray act = g.mul(g.getNDArrayInternal().sigmoid()).mul(gu.get(1));
+    return x.add(linear(act, wd[layer]));
+  }
+
+  private float[][] logits(NDArray x, int rows) {
+    NDArray out = linear(rmsScale(x), lmHead);
+    if (out.getDataType() != DataType.FLOAT32) {
+      out = out.toType(DataType.FLOAT32, false);
+    }
+    float[] flat = out.toFloatArray();
+    int v = c.vocabSize();
+    float[][] res = new float[rows][v];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(flat, r * v, res[r], 0, v);
+    }
+    return res;
+  }
+
+  private float[][] decodeStep(List<? extends Sequence> seqs, List<int[]> tokens) {
+    int b = seqs.size();
+    int kvh = c.numKvHeads();
+    int g = c.numHeads() / kvh;
+    int hs = c.headDim();
+    int[] ids = new int[b];
+    int[] pos = new int[b];
+    for (int i = 0; i < b; i++) {
+      ids[i] = tokens.get(i)[0];
+      pos[i] = seqs.get(i).length();
+    }
+    try (NDManager step = manager.newSubManager()) {
+      NDArray rope = ropeRows(step, pos);
+      NDArray x = embedRows(step, ids);
+      for (int l = 0; l < c.numLayers(); l++) {
+        NDList qkv = qkv(x, l, rope);
+        NDArray q = qkv.get(0).reshape(b, kvh, g, hs);
+        NDArray k = qkv.get(1).reshape(b, kvh, hs, 1);
+        NDArray v = qkv.get(2).reshape(b, kvh, 1, hs);
+        NDList qs = b == 1 ? new NDList(q) : q.split(b, 0);
+        NDList ks = b == 1 ? new NDList(k) : k.split(b, 0);
+        NDList vs = b == 1 ? new NDList(v) : v.split(b, 0);
+        NDList outs = new NDList(b);
+        for (int i = 0; i < b; i++) {
+          Seq s = (Seq) seqs.get(i);
+          s.append(l, ks.get(i), vs.get(i));
+          NDArray att = qs.get(i).matMul(s.keys[l]).softmax(-1);
+          outs.add(att.matMul(s.values[l]));
+        }
+        NDArray o = (b == 1 ? outs.get(0) : NDArrays.concat(outs, 0)).reshape(b, c.hiddenSize());
+        x = mlp(x.add(linear(o, wo[l])), l);
+      }
+      for (Sequence s : seqs) {
+        ((Seq) s).pos++;
+      }
+      return logits(x, b);
+    }
+  }
+
+  private float[] prefill(Seq s, int[] ids) {
+    int t = ids.length;
+    int past = s.pos;
+    int kvh = c.numKvHeads();
+    int g = c.numHeads() / kvh;
+    int hs = c.headDim();
+    int[] pos = new int[t];
+    for (int i = 0; i < t; i++) {
+      pos[i] = past + i;
+    }
+    int total = past + t;
+    // causal mask for the query rows (g, t) against keys 0..total-1
+    float[] mask = new float[g * t * total];
+    for (int gi = 0; gi < g; gi++) {
+      for (int ti = 0; ti < t; ti++) {
+        int row = (gi * t + ti) * total;
+        for (int j = past + ti + 1; j < total; j++) {
+          mask[row + j] = Float.NEGATIVE_INFINITY;
+        }
+      }
+    }
+    try (NDManager step = manager.newSubManager()) {
+      NDArray rope = ropeRows(step, pos);
+      NDArray maskArr =
+          step.create(FloatBuffer.wrap(mask), new Shape(g * t, total), DataType.FLOAT32);
+      if (dtype != DataType.FLOAT32) {
+        maskArr = maskArr.toType(dtype, false);
+      }
+      NDArray x = embedRows(step, ids);
+      for (int l = 0; l < c.numLayers(); l++) {
+        NDList qkv = qkv(x, l, rope);
+        NDArray q =
+            qkv.get(0).reshape(t, kvh, g, hs).transpose(1, 2, 0, 3).reshape(1, kvh, g * t, hs);
+        NDArray k = qkv.get(1).reshape(t, kvh, hs).transpose(1, 2, 0).reshape(1, kvh, hs, t);
+        NDArray v = qkv.get(2).reshape(t, kvh, hs).transpose(1, 0, 2).reshape(1, kvh, t, hs);
+        s.append(l, k, v);
+        NDArray att = q.matMul(s.keys[l]).add(maskArr).softmax(-1);
+        NDArray o =
+            att.matMul(s.values[l])
+                .reshape(kvh, g, t, hs)
+                .transpose(2, 0, 1, 3)
+                .reshape(t, c.hiddenSize());
+        x = mlp(x.add(linear(o, wo[l])), l);
+      }
+      s.pos += t;
+      NDArray last = t == 1 ? x : x.split(new long[] {t - 1}, 0).get(1);
+      return logits(last, 1)[0];
+    }
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

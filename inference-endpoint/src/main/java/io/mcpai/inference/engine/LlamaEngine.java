@@ -1,0 +1,60 @@
+package io.mcpai.inference.engine;
+
+import io.mcpai.inference.model.LlamaConfig;
+import java.util.List;
+
+/**
+ * A LLaMA forward pass with a KV cache per sequence. {@link #forward} feeds each sequence its next
+ * tokens (a whole prompt, or one token while decoding) and returns the logits after each sequence's
+ * last token. Not thread-safe: one scheduler thread drives it.
+ */
+public interface LlamaEngine extends AutoCloseable {
+
+  LlamaConfig config();
+
+  /** A new, empty sequence (its KV cache); close it to free the cache. */
+  Sequence newSequence();
+
+  /**
+   * Appends {@code tokens.get(i)} to {@code sequences.get(i)} and returns, per sequence, the logits
+   * (vocab_size floats) that predict the token after its last one.
+   */
+  float[][] forward(List<? extends Sequence> sequences, List<int[]> tokens);
+
+  /** Describes the engine for logs, e.g. "djl-pytorch cpu()". */
+  String describe();
+
+  @Override
+  void close();
+
+  /** One sequence's cache. */
+  interface Sequence extends AutoCloseable {
+    /** Tokens already fed (positions used). */
+    int length();
+
+    @Override
+    void close();
+  }
+
+  /** Checks positions before a forward pass so both engines fail the same way. */
+  static void checkFits(LlamaConfig c, List<? extends Sequence> seqs, List<int[]> tokens) {
+    if (seqs.size() != tokens.size()) {
+      throw new IllegalArgumentException("sequences and token lists differ in size");
+    }
+    for (int i = 0; i < seqs.size(); i++) {
+      int[] t = tokens.get(i);
+      if (t.length == 0) {
+        throw new IllegalArgumentException("empty token list for sequence " + i);
+      }
+      if (seqs.get(i).length() + t.length > c.maxPositions()) {
+        throw new IllegalArgumentException(
+            "sequence would exceed the context of " + c.maxPositions() + " positions");
+      }
+      for (int id : t) {
+        if (id < 0 || id >= c.vocabSize()) {
+          throw new IllegalArgumentException("token id " + id + " outside vocab " + c.vocabSize());
+        }
+      }
+    }
+  }
+}

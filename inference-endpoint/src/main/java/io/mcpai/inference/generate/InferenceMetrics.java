@@ -1,0 +1,96 @@
+package io.mcpai.inference.generate;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The endpoint's Prometheus metrics: queue depth, batch size, tokens/s, TTFT, inter-token latency.
+ */
+public final class InferenceMetrics {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  final AtomicInteger queueDepth = new AtomicInteger();
+  final AtomicInteger batchSize = new AtomicInteger();
+  private final AtomicLong tokensPerSecondMilli = new AtomicLong();
+  private final Counter generatedTokens;
+  private final Counter promptTokens;
+  private final Counter rejected;
+  private final Timer ttft;
+  private final Timer interToken;
+  private final DistributionSummary stepBatch;
+  private double ewmaTokensPerSecond;
+
+  public InferenceMetrics() {
+    Gauge.builder("mcp_inference_queue_depth", queueDepth, AtomicInteger::get)
+        .description("Requests waiting for a batch slot")
+        .register(registry);
+    Gauge.builder("mcp_inference_batch_size", batchSize, AtomicInteger::get)
+        .description("Sequences in the running batch")
+        .register(registry);
+    Gauge.builder("mcp_inference_tokens_per_second", tokensPerSecondMilli, v -> v.get() / 1000.0)
+        .description("Generated tokens per second, smoothed over recent decode steps")
+        .register(registry);
+    generatedTokens =
+        Counter.builder("mcp_inference_generated_tokens")
+            .description("Tokens generated")
+            .register(registry);
+    promptTokens =
+        Counter.builder("mcp_inference_prompt_tokens")
+            .description("Prompt tokens prefilled")
+            .register(registry);
+    rejected =
+        Counter.builder("mcp_inference_rejected_requests")
+            .description("Requests refused with 503 because the queue was full")
+            .register(registry);
+    ttft =
+        Timer.builder("mcp_inference_time_to_first_token")
+            .description("From request admission to its first token")
+            .publishPercentileHistogram()
+            .register(registry);
+    interToken =
+        Timer.builder("mcp_inference_inter_token_latency")
+            .description("Between consecutive tokens of one request")
+            .publishPercentileHistogram()
+            .register(registry);
+    stepBatch =
+        DistributionSummary.builder("mcp_inference_step_batch_size")
+            .description("Sequences per decode step")
+            .register(registry);
+  }
+
+  void firstToken(long nanos) {
+    ttft.record(Duration.ofNanos(nanos));
+  }
+
+  void interToken(long nanos) {
+    interToken.record(Duration.ofNanos(nanos));
+  }
+
+  void prompt(int tokens) {
+    promptTokens.increment(tokens);
+  }
+
+  void rejected() {
+    rejected.increment();
+  }
+
+  synchronized void step(int tokens, long nanos) {
+    generatedTokens.increment(tokens);
+    stepBatch.record(tokens);
+    double rate = tokens / Math.max(1e-9, nanos / 1e9);
+    ewmaTokensPerSecond = ewmaTokensPerSecond == 0 ? rate : 0.9 * ewmaTokensPerSecond + 0.1 * rate;
+    tokensPerSecondMilli.set((long) (ewmaTokensPerSecond * 1000));
+  }
+
+  /** The Prometheus text exposition. */
+  public String scrape() {
+    return registry.scrape();
+  }
+}

@@ -1,0 +1,240 @@
+package io.mcpai.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
+import io.mcpai.core.tokenizer.Tokenizer;
+import io.mcpai.inference.engine.DjlLlama;
+import io.mcpai.inference.engine.LlamaEngine;
+import io.mcpai.inference.generate.FinishReason;
+import io.mcpai.inference.generate.Generation;
+import io.mcpai.inference.generate.GenerationListener;
+import io.mcpai.inference.generate.InferenceMetrics;
+import io.mcpai.inference.generate.SamplingParams;
+import io.mcpai.inference.generate.Scheduler;
+import io.mcpai.inference.generate.SchedulerConfig;
+import io.mcpai.inference.model.LlamaConfig;
+import io.mcpai.inference.model.ModelWeights;
+import io.mcpai.inference.model.RandomLlama;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Decode throughput of the inference endpoint's DJL engine on random models of llama2.c's
+ * stories15M and stories110M shapes. Run by hand (not a test):
+ *
+ * <pre>
+ * ./mvnw -B -o -q -pl tests -am package -DskipTests
+ * java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -cp tests/target/benchmarks.jar \
+ *     io.mcpai.bench.InferenceBenchmark 15m [tokens=128] [streams=1,4,16,64] [repeats=3]
+ * </pre>
+ *
+ * Single stream: one sequence, decode steps only (prefill excluded), median of repeats. Aggregate:
+ * N concurrent requests through the continuous-batching scheduler, all generated tokens over wall
+ * time; TTFT is submission to first token. Peak RSS is the process's VmHWM.
+ */
+public final class InferenceBenchmark {
+  private InferenceBenchmark() {}
+
+  static LlamaConfig shape(String name) {
+    return switch (name) {
+      case "15m" -> new LlamaConfig(288, 768, 6, 6, 6, 32000, 256, 10000, 1e-5, false, 1, 2);
+      case "110m" -> new LlamaConfig(768, 2048, 12, 12, 12, 32000, 1024, 10000, 1e-5, false, 1, 2);
+      case "7b" -> new LlamaConfig(4096, 11008, 32, 32, 32, 32000, 4096, 10000, 1e-5, false, 1, 2);
+      default -> throw new IllegalArgumentException("shape must be 15m, 110m or 7b");
+    };
+  }
+
+  public static void main(String[] args) throws Exception {
+    String shapeName = args.length > 0 ? args[0] : "15m";
+    int tokens = 128;
+    int repeats = 3;
+    int[] streams = {1, 4, 16, 64};
+    for (String a : Arrays.copyOfRange(args, Math.min(1, args.length), args.length)) {
+      if (a.startsWith("tokens=")) {
+        tokens = Integer.parseInt(a.substring(7));
+      } else if (a.startsWith("repeats=")) {
+        repeats = Integer.parseInt(a.substring(8));
+      } else if (a.startsWith("streams=")) {
+        streams = Arrays.stream(a.substring(8).split(",")).mapToInt(Integer::parseInt).toArray();
+      }
+    }
+    LlamaConfig c = shape(shapeName);
+    Path dir = Files.createTempDirectory("mcp-bench-" + shapeName);
+    long t0 = System.nanoTime();
+    RandomLlama.write(dir, c, 1);
+    System.out.printf(
+        "model %s: dim %d, layers %d, heads %d, vocab %d, hidden %d (written in %.1fs)%n",
+        shapeName,
+        c.hiddenSize(),
+        c.numLayers(),
+        c.numHeads(),
+        c.vocabSize(),
+        c.intermediateSize(),
+        (System.nanoTime() - t0) / 1e9);
+    Device device = Device.cpu();
+    try (ModelWeights w = ModelWeights.open(dir);
+        DjlLlama engine = new DjlLlama(w, device, DataType.FLOAT32)) {
+      System.out.printf(
+          "engine %s, intra-op threads %s%n",
+          engine.describe(), System.getProperty("ai.djl.pytorch.num_threads", "(default)"));
+      int decode = Math.min(tokens, c.maxPositions() - 9);
+      singleStream(engine, decode, 1); // warm-up
+      double[] rates = new double[repeats];
+      for (int r = 0; r < repeats; r++) {
+        rates[r] = singleStream(engine, decode, r + 2);
+      }
+      Arrays.sort(rates);
+      double single = rates[repeats / 2];
+      System.out.printf(
+          "single stream decode: median %.1f tok/s (min %.1f, max %.1f, %d runs of %d tokens)%n",
+          single, rates[0], rates[repeats - 1], repeats, decode);
+      for (int n : streams) {
+        aggregate(engine, n, decode, single);
+      }
+    }
+    System.out.printf("peak RSS: %d MiB%n", peakRssKb() / 1024);
+  }
+
+  static double singleStream(LlamaEngine e, int n, int seed) {
+    try (LlamaEngine.Sequence s = e.newSequence()) {
+      int[] prompt = {1, 100 + seed, 200, 300, 400, 500, 600, 700};
+      float[] logits = e.forward(List.of(s), List.<int[]>of(prompt))[0];
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        int t = argmax(logits);
+        logits = e.forward(List.of(s), List.<int[]>of(new int[] {t}))[0];
+      }
+      return n / ((System.nanoTime() - start) / 1e9);
+    }
+  }
+
+  static void aggregate(LlamaEngine e, int n, int tokens, double single) throws Exception {
+    Tokenizer tok = new NullTokenizer(e.config().vocabSize());
+    try (Scheduler s =
+        new Scheduler(
+            e, tok, new SchedulerConfig(Math.max(n, 1), 1 << 20, n + 1), new InferenceMetrics())) {
+      List<CompletableFuture<Long>> ttfts = new ArrayList<>();
+      List<CompletableFuture<Integer>> done = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        CompletableFuture<Long> first = new CompletableFuture<>();
+        CompletableFuture<Integer> fin = new CompletableFuture<>();
+        ttfts.add(first);
+        done.add(fin);
+        long submitted = System.nanoTime();
+        int[] prompt = {1, 10 + i, 20 + i, 30, 40, 50, 60, 70};
+        s.submit(
+            prompt,
+            SamplingParams.greedy(tokens),
+            new GenerationListener() {
+              @Override
+              public void onToken(
+                  Generation g, int id, String t, float lp, String d, FinishReason f) {
+                first.complete(System.nanoTime() - submitted);
+                if (f != null) {
+                  fin.complete(g.generatedTokens());
+                }
+              }
+
+              @Override
+              public void onError(Generation g, Throwable err) {
+                fin.completeExceptionally(err);
+              }
+            });
+      }
+      long total = 0;
+      for (var f : done) {
+        total += f.get(600, TimeUnit.SECONDS);
+      }
+      double secs = (System.nanoTime() - start) / 1e9;
+      double[] t = ttfts.stream().mapToDouble(f -> f.join() / 1e6).sorted().toArray();
+      double agg = total / secs;
+      System.out.printf(
+          "streams %3d: aggregate %.1f tok/s (%.2fx single), TTFT median %.1f ms, p90 %.1f ms, %d tokens in %.2fs%n",
+          n,
+          agg,
+          agg / single,
+          t[t.length / 2],
+          t[(int) Math.min(t.length - 1, Math.floor(t.length * 0.9))],
+          total,
+          secs);
+    }
+  }
+
+  static int argmax(float[] v) {
+    int b = 0;
+    for (int i = 1; i < v.length; i++) {
+      if (v[i] > v[b]) {
+        b = i;
+      }
+    }
+    return b;
+  }
+
+  static long peakRssKb() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (l.startsWith("VmHWM:")) {
+          return Long.parseLong(l.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (Exception ignored) {
+      // not Linux
+    }
+    return -1;
+  }
+
+  /** Ids only: the random model has no tokenizer, and text is not what is measured. */
+  static final class NullTokenizer implements Tokenizer {
+    final int vocab;
+
+    NullTokenizer(int vocab) {
+      this.vocab = vocab;
+    }
+
+    @Override
+    public int[] encode(String text) {
+      return new int[0];
+    }
+
+    @Override
+    public String decode(int[] ids) {
+      return "";
+    }
+
+    @Override
+    public String pieceText(int id) {
+      return "";
+    }
+
+    @Override
+    public int vocabSize() {
+      return vocab;
+    }
+
+    @Override
+    public int bosId() {
+      return 1;
+    }
+
+    @Override
+    public int eosId() {
+      return -1; // never stop early: every stream generates the same number of tokens
+    }
+
+    @Override
+    public int specialTokenId(String token) {
+      return -1;
+    }
+
+    @Override
+    public String source() {
+      return "none (ids only)";
+    }
+  }
+}
