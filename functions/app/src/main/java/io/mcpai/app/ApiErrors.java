@@ -2,6 +2,8 @@ package io.mcpai.app;
 
 import io.mcpai.core.protocol.Problem;
 import io.mcpai.core.protocol.ProtocolException;
+import io.mcpai.core.provider.ProviderException;
+import io.mcpai.core.routing.NoProviderException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
@@ -35,15 +37,54 @@ class ApiErrors implements WebExceptionHandler {
       return Mono.error(failure);
     }
     response.setRawStatusCode(error.status());
+    // A stream that failed before its first token still answers JSON, not an event stream.
+    response.getHeaders().remove("cache-control");
     response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-    byte[] body = error.toJson().getBytes(StandardCharsets.UTF_8);
+    NoProviderException none = find(failure, NoProviderException.class);
+    if (none != null) {
+      response.getHeaders().set("Retry-After", Integer.toString(none.retryAfterSeconds()));
+    }
+    String path = exchange.getRequest().getPath().value();
+    String json =
+        path.startsWith("/v1/chat/") || path.startsWith("/v1/models")
+            ? OpenAiChat.errorJson(
+                error.status(), error.type(), error.getMessage(), error.problems().get(0).param())
+            : error.toJson();
+    byte[] body = json.getBytes(StandardCharsets.UTF_8);
     return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
+  }
+
+  private static <T extends Throwable> T find(Throwable t, Class<T> type) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (type.isInstance(c)) {
+        return type.cast(c);
+      }
+    }
+    return null;
   }
 
   ProtocolException classify(Throwable failure, ServerWebExchange exchange) {
     Throwable cause = unwrap(failure);
     if (cause instanceof ProtocolException protocol) {
       return protocol;
+    }
+    NoProviderException none = find(failure, NoProviderException.class);
+    if (none != null) {
+      log.warn("503 for {}: {}", RequestIds.of(exchange), none.getMessage());
+      return new ProtocolException(
+          503, "no_provider_available", List.of(new Problem(null, none.getMessage(), null, 503)));
+    }
+    ProviderException upstream = find(failure, ProviderException.class);
+    if (upstream != null && upstream.requestFault()) {
+      // The provider refused the request itself (e.g. its own limits): answered as such.
+      return new ProtocolException(
+          upstream.status(),
+          "provider_rejected_request",
+          List.of(new Problem(null, upstream.getMessage(), null, upstream.status())));
+    }
+    if (upstream != null) {
+      return new ProtocolException(
+          502, "provider_error", List.of(new Problem(null, upstream.getMessage(), null, 502)));
     }
     if (cause instanceof DataBufferLimitException) {
       return new ProtocolException(

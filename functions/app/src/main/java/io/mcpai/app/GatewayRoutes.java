@@ -10,37 +10,95 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.BodyInserters;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * The local web runner's routes over the function beans, the same beans the cloud adapters find in
- * the function catalog. The runner adds transport and nothing else; it calls the beans directly
- * because the catalog's conversion wrapper buys nothing when the types already match.
+ * The local web runner's routes over the function beans and the gateway, the same logic the cloud
+ * adapters find in the function catalog. The runner adds transport and nothing else.
  */
 @Configuration(proxyBeanMethods = false)
 class GatewayRoutes {
+  static final MediaType JSON = MediaType.APPLICATION_JSON;
 
   @Bean
   RouterFunction<ServerResponse> routes(
       @Qualifier("formatContext") Function<String, FormattedContext> formatContext,
-      @Qualifier("health") Supplier<?> health) {
+      @Qualifier("health") Supplier<?> health,
+      @Qualifier("models") Supplier<String> models,
+      Gateway gateway,
+      GatewayMetrics metrics) {
     return RouterFunctions.route()
         .route(
             POST("/v1/format"),
             // An absent body is an empty string: the validator then says what is missing.
             request ->
-                request
-                    .bodyToMono(String.class)
-                    .defaultIfEmpty("")
-                    .flatMap(body -> json(formatContext.apply(body))))
-        .route(GET("/health"), request -> json(health.get()))
+                body(request)
+                    .flatMap(
+                        b ->
+                            ServerResponse.ok()
+                                .contentType(JSON)
+                                .bodyValue(formatContext.apply(b))))
+        .route(
+            POST("/v1/generate"),
+            request ->
+                body(request)
+                    .flatMap(b -> gateway.generate(b, timing(request)))
+                    .flatMap(GatewayRoutes::answer))
+        .route(
+            POST("/v1/chat/completions"),
+            request ->
+                body(request)
+                    .flatMap(
+                        b -> {
+                          OpenAiChat.Parsed p = OpenAiChat.parse(b);
+                          Timing t = timing(request);
+                          if (!p.stream()) {
+                            return gateway.chat(p, t).flatMap(GatewayRoutes::answer);
+                          }
+                          return ServerResponse.ok()
+                              .contentType(MediaType.TEXT_EVENT_STREAM)
+                              .header("cache-control", "no-cache")
+                              .body(
+                                  BodyInserters.fromServerSentEvents(
+                                      gateway
+                                          .chatStream(p, t)
+                                          .map(d -> ServerSentEvent.builder(d).build())));
+                        }))
+        .route(
+            GET("/v1/models"),
+            request -> ServerResponse.ok().contentType(JSON).bodyValue(models.get()))
+        .route(
+            GET("/health"),
+            request -> ServerResponse.ok().contentType(JSON).bodyValue(health.get()))
+        .route(
+            GET("/metrics"),
+            request ->
+                ServerResponse.ok()
+                    .contentType(
+                        MediaType.parseMediaType("text/plain; version=0.0.4; charset=utf-8"))
+                    .bodyValue(metrics.scrape()))
         .build();
   }
 
-  private static Mono<ServerResponse> json(Object body) {
-    return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+  private static Mono<String> body(ServerRequest request) {
+    return request.bodyToMono(String.class).defaultIfEmpty("");
+  }
+
+  private static Timing timing(ServerRequest request) {
+    Object t = request.exchange().getAttribute(Timing.ATTRIBUTE);
+    return t instanceof Timing timing ? timing : Timing.now(RequestIds.of(request.exchange()));
+  }
+
+  private static Mono<ServerResponse> answer(Gateway.Answer a) {
+    return ServerResponse.ok()
+        .contentType(JSON)
+        .header("x-mcp-provider", a.provider())
+        .bodyValue(a.json());
   }
 }

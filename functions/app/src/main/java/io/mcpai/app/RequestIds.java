@@ -1,6 +1,5 @@
 package io.mcpai.app;
 
-import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
@@ -15,6 +14,12 @@ import reactor.core.publisher.Mono;
  */
 @Component
 class RequestIds implements WebFilter {
+  private final GatewayMetrics metrics;
+
+  RequestIds(GatewayMetrics metrics) {
+    this.metrics = metrics;
+  }
+
   static final String HEADER = "x-request-id";
   static final String ATTRIBUTE = RequestIds.class.getName();
 
@@ -23,13 +28,31 @@ class RequestIds implements WebFilter {
 
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+    long start = System.nanoTime();
     String given = exchange.getRequest().getHeaders().getFirst(HEADER);
-    String id =
-        given != null && SAFE.matcher(given).matches() ? given : UUID.randomUUID().toString();
+    String id = given != null && SAFE.matcher(given).matches() ? given : newId();
+    Timing timing = new Timing(id, start);
     exchange.getAttributes().put(ATTRIBUTE, id);
+    exchange.getAttributes().put(Timing.ATTRIBUTE, timing);
     exchange.getResponse().getHeaders().set(HEADER, id);
     MDC.put("requestId", id);
-    return chain.filter(exchange).doFinally(s -> MDC.remove("requestId"));
+    return chain
+        .filter(exchange)
+        .doFinally(
+            s -> {
+              MDC.remove("requestId");
+              if (timing.routed) {
+                // Everything but the wait on providers: parse, format, route, serialize, write.
+                metrics.overhead(System.nanoTime() - timing.startNanos - timing.upstreamNanos);
+              }
+            });
+  }
+
+  /** A random id without UUID's SecureRandom contention on the request path. */
+  static String newId() {
+    java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+    return Long.toHexString(r.nextLong() | Long.MIN_VALUE)
+        + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
   }
 
   static String of(ServerWebExchange exchange) {

@@ -1,0 +1,152 @@
+package io.mcpai.app;
+
+import io.mcpai.core.routing.RoutedProvider;
+import io.mcpai.core.routing.RoutingListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's Prometheus metrics. Meters are looked up once per (model, provider) and cached, so
+ * the request path costs a map lookup and an atomic add.
+ *
+ * <ul>
+ *   <li>{@code inference_requests_total{model,cloud_provider}} (the seed's), {@code
+ *       mcp_gateway_errors_total{type}}
+ *   <li>{@code inference_request_duration_seconds{model,cloud_provider}}, {@code
+ *       mcp_time_to_first_token_seconds{cloud_provider}}: histograms
+ *   <li>{@code mcp_gateway_overhead_seconds}: time not spent waiting on providers, p50/p99 and
+ *       histogram
+ *   <li>{@code mcp_provider_state{provider}} (1 up, 2 half-open, 3 open, 4 down), {@code
+ *       mcp_provider_in_flight{provider}}
+ *   <li>{@code mcp_provider_retries_total{provider,reason}}, {@code
+ *       mcp_provider_failovers_total{from,to}}
+ * </ul>
+ */
+final class GatewayMetrics implements RoutingListener {
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Timer overhead;
+  private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+  private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+  private final Map<String, Timer> ttft = new ConcurrentHashMap<>();
+  private final Map<String, Counter> errors = new ConcurrentHashMap<>();
+  private final Map<String, Counter> retries = new ConcurrentHashMap<>();
+  private final Map<String, Counter> failovers = new ConcurrentHashMap<>();
+
+  GatewayMetrics() {
+    overhead =
+        Timer.builder("mcp_gateway_overhead")
+            .description("time a request spent in the gateway, not waiting on a provider")
+            .publishPercentiles(0.5, 0.99)
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofNanos(10_000))
+            .maximumExpectedValue(Duration.ofSeconds(1))
+            .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+  }
+
+  void watch(RoutedProvider p) {
+    Gauge.builder("mcp_provider_state", p, x -> x.state().code)
+        .description("1 up, 2 half-open, 3 open (breaker), 4 down (health check)")
+        .tag("provider", p.name())
+        .register(registry);
+    Gauge.builder("mcp_provider_in_flight", p, RoutedProvider::inFlight)
+        .tag("provider", p.name())
+        .register(registry);
+  }
+
+  void gauge(String name, java.util.function.Supplier<Number> value) {
+    Gauge.builder(name, value).register(registry);
+  }
+
+  void answered(String model, String provider, long nanos) {
+    String key = model + '\u0000' + provider;
+    requests
+        .computeIfAbsent(
+            key,
+            k ->
+                Counter.builder("inference_requests")
+                    .tag("model", model)
+                    .tag("cloud_provider", provider)
+                    .register(registry))
+        .increment();
+    durations
+        .computeIfAbsent(
+            key,
+            k ->
+                Timer.builder("inference_request_duration")
+                    .tag("model", model)
+                    .tag("cloud_provider", provider)
+                    .publishPercentileHistogram()
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void firstToken(String provider, long nanos) {
+    ttft.computeIfAbsent(
+            provider,
+            k ->
+                Timer.builder("mcp_time_to_first_token")
+                    .tag("cloud_provider", provider)
+                    .publishPercentileHistogram()
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void overhead(long nanos) {
+    if (nanos >= 0) {
+      overhead.record(nanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  void error(String type) {
+    errors
+        .computeIfAbsent(
+            type, t -> Counter.builder("mcp_gateway_errors").tag("type", t).register(registry))
+        .increment();
+  }
+
+  @Override
+  public void retried(RoutedProvider from, String reason) {
+    retries
+        .computeIfAbsent(
+            from.name() + '\u0000' + reason,
+            k ->
+                Counter.builder("mcp_provider_retries")
+                    .tag("provider", from.name())
+                    .tag("reason", reason)
+                    .register(registry))
+        .increment();
+  }
+
+  @Override
+  public void failedOver(RoutedProvider from, RoutedProvider to, String reason) {
+    failovers
+        .computeIfAbsent(
+            from.name() + '\u0000' + to.name(),
+            k ->
+                Counter.builder("mcp_provider_failovers")
+                    .tag("from", from.name())
+                    .tag("to", to.name())
+                    .register(registry))
+        .increment();
+  }
+
+  String scrape() {
+    return registry.scrape();
+  }
+}

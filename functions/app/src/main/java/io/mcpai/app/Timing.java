@@ -1,0 +1,23 @@
+package io.mcpai.app;
+
+/**
+ * One exchange's clock: when it arrived, and how long it waited on providers, so the gateway's own
+ * overhead (total minus upstream) can be measured when the response is done.
+ */
+final class Timing {
+  static final String ATTRIBUTE = Timing.class.getName();
+
+  final String requestId;
+  final long startNanos;
+  volatile long upstreamNanos;
+  volatile boolean routed;
+
+  Timing(String requestId, long startNanos) {
+    this.requestId = requestId;
+    this.startNanos = startNanos;
+  }
+
+  static Timing now(String requestId) {
+    return new Timing(requestId, System.nanoTime());
+  }
+}

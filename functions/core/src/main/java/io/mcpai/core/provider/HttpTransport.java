@@ -1,0 +1,64 @@
+package io.mcpai.core.provider;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Shared {@link HttpClient}s, one per connect timeout: each keeps a pool of keep-alive HTTP/1.1
+ * connections per host, so providers never pay a handshake per request.
+ *
+ * <p>Why the JDK client and not Reactor Netty's: it is in the JDK, so {@code functions/core} stays
+ * dependency-free for the batch pipeline and the serverless packages, its async API never blocks a
+ * caller's event loop, and it pools connections. Its callbacks run on a small daemon pool here
+ * rather than the default unbounded one.
+ */
+public final class HttpTransport {
+  private static final Map<Duration, HttpClient> CLIENTS = new ConcurrentHashMap<>();
+  private static final ExecutorService EXECUTOR =
+      Executors.newFixedThreadPool(
+          Math.max(2, Runtime.getRuntime().availableProcessors()),
+          new java.util.concurrent.ThreadFactory() {
+            private final AtomicInteger n = new AtomicInteger();
+
+            @Override
+            public Thread newThread(Runnable r) {
+              Thread t = new Thread(r, "mcp-provider-http-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            }
+          });
+
+  private HttpTransport() {}
+
+  public static HttpClient client(Duration connectTimeout) {
+    return CLIENTS.computeIfAbsent(
+        connectTimeout,
+        t ->
+            HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(t)
+                .executor(EXECUTOR)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build());
+  }
+
+  /** Headers computed per request (auth tokens that refresh), possibly asynchronously. */
+  @FunctionalInterface
+  public interface Headers {
+    CompletableFuture<Map<String, String>> get(byte[] body);
+
+    Headers NONE = body -> CompletableFuture.completedFuture(Map.of());
+
+    static Headers fixed(Map<String, String> headers) {
+      Map<String, String> copy = Map.copyOf(headers);
+      CompletableFuture<Map<String, String>> done = CompletableFuture.completedFuture(copy);
+      return body -> done;
+    }
+  }
+}

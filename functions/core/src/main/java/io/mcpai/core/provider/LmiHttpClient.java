@@ -1,0 +1,237 @@
+package io.mcpai.core.provider;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodySubscriber;
+import java.net.http.HttpResponse.BodySubscribers;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * An LMI container over HTTP: our inference endpoint, DJL Serving, TGI-style servers ({@code
+ * lmi-http}: {@code POST /invocations}, {@code GET /ping}), and the same payload behind Vertex AI's
+ * {@code rawPredict} and Azure ML's scoring URI (different URLs and auth headers, same body).
+ */
+public final class LmiHttpClient implements ProviderClient {
+  private final String name;
+  private final HttpClient http;
+  private final URI invoke;
+  private final URI streamInvoke;
+  private final URI ping;
+  private final HttpTransport.Headers headers;
+  private final java.time.Duration timeout;
+
+  public LmiHttpClient(
+      ProviderConfig config,
+      URI invoke,
+      URI streamInvoke,
+      URI ping,
+      HttpTransport.Headers headers) {
+    this.name = config.name();
+    this.http = HttpTransport.client(config.connectTimeout());
+    this.invoke = invoke;
+    this.streamInvoke = streamInvoke;
+    this.ping = ping;
+    this.headers = headers;
+    this.timeout = config.requestTimeout();
+  }
+
+  /** The {@code lmi-http} kind: {@code <endpoint>/invocations} and {@code <endpoint>/ping}. */
+  public static LmiHttpClient lmi(ProviderConfig config) {
+    URI base = config.endpoint();
+    URI invocations = resolve(base, "invocations");
+    return new LmiHttpClient(
+        config, invocations, invocations, resolve(base, "ping"), HttpTransport.Headers.NONE);
+  }
+
+  static URI resolve(URI base, String path) {
+    String s = base.toString();
+    return URI.create(s.endsWith("/") ? s + path : s + "/" + path);
+  }
+
+  @Override
+  public CompletableFuture<Completion> generate(GenerationCall call) {
+    byte[] body = LmiCodec.request(call, false);
+    return headers
+        .get(body)
+        .thenCompose(
+            h ->
+                http.sendAsync(
+                    request(invoke, body, h, call.requestId(), "application/json"),
+                    HttpResponse.BodyHandlers.ofByteArray()))
+        .handle(
+            (resp, err) -> {
+              if (err != null) {
+                throw ProviderException.from(name, err);
+              }
+              if (resp.statusCode() != 200) {
+                throw ProviderException.status(
+                    name, resp.statusCode(), new String(resp.body(), StandardCharsets.UTF_8));
+              }
+              return LmiCodec.response(name, resp.body());
+            });
+  }
+
+  private HttpRequest request(
+      URI uri, byte[] body, Map<String, String> extra, String requestId, String accept) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(uri)
+            .timeout(timeout)
+            .header("content-type", "application/json")
+            .header("accept", accept)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    if (requestId != null && !requestId.isEmpty()) {
+      b.header("x-request-id", requestId);
+    }
+    extra.forEach(b::header);
+    return b.build();
+  }
+
+  @Override
+  public Cancellable stream(GenerationCall call, StreamListener listener) {
+    byte[] body = LmiCodec.request(call, true);
+    LineStream lines = new LineStream(name, listener, new LmiCodec.LineReader(name, listener));
+    CompletableFuture<?> sent =
+        headers
+            .get(body)
+            .thenCompose(
+                h ->
+                    http.sendAsync(
+                        request(streamInvoke, body, h, call.requestId(), "application/jsonlines"),
+                        lines.handler()))
+            .whenComplete(lines::finished);
+    return () -> {
+      lines.cancel();
+      sent.cancel(true);
+    };
+  }
+
+  @Override
+  public boolean hasHealthCheck() {
+    return ping != null;
+  }
+
+  @Override
+  public CompletableFuture<Void> ping() {
+    if (ping == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    HttpRequest req =
+        HttpRequest.newBuilder(ping).timeout(java.time.Duration.ofSeconds(2)).GET().build();
+    return http.sendAsync(req, HttpResponse.BodyHandlers.discarding())
+        .handle(
+            (resp, err) -> {
+              if (err != null) {
+                throw ProviderException.from(name, err);
+              }
+              if (resp.statusCode() != 200) {
+                throw ProviderException.status(name, resp.statusCode(), "ping");
+              }
+              return null;
+            });
+  }
+
+  /**
+   * Feeds a streamed body line by line to a parser; a non-200 answer is read whole and reported.
+   * Exactly one terminal callback reaches the listener.
+   */
+  static final class LineStream implements Flow.Subscriber<String> {
+    private final String name;
+    private final StreamListener listener;
+    private final LineParser parser;
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+    private volatile boolean cancelled;
+
+    LineStream(String name, StreamListener listener, LineParser parser) {
+      this.name = name;
+      this.listener = listener;
+      this.parser = parser;
+    }
+
+    HttpResponse.BodyHandler<byte[]> handler() {
+      return info -> {
+        if (info.statusCode() != 200) {
+          return BodySubscribers.ofByteArray();
+        }
+        BodySubscriber<Void> lines =
+            BodySubscribers.fromLineSubscriber(this, s -> null, StandardCharsets.UTF_8, null);
+        return BodySubscribers.mapping(lines, v -> null);
+      };
+    }
+
+    void finished(HttpResponse<byte[]> resp, Throwable err) {
+      if (err != null) {
+        fail(ProviderException.from(name, err));
+      } else if (resp.statusCode() != 200) {
+        byte[] b = resp.body();
+        fail(
+            ProviderException.status(
+                name, resp.statusCode(), b == null ? "" : new String(b, StandardCharsets.UTF_8)));
+      } else if (!parser.done()) {
+        fail(
+            new ProviderException(
+                name, ProviderException.Kind.PROTOCOL, 200, "stream ended before its end", null));
+      }
+    }
+
+    void cancel() {
+      cancelled = true;
+      ended.set(true);
+      Flow.Subscription s = subscription.get();
+      if (s != null) {
+        s.cancel();
+      }
+    }
+
+    private void fail(Throwable t) {
+      if (ended.compareAndSet(false, true) && !cancelled) {
+        listener.onError(t);
+      }
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription.set(s);
+      if (cancelled) {
+        s.cancel();
+      } else {
+        s.request(Long.MAX_VALUE);
+      }
+    }
+
+    @Override
+    public void onNext(String line) {
+      if (ended.get()) {
+        return;
+      }
+      try {
+        if (parser.line(line)) {
+          ended.set(true);
+        }
+      } catch (RuntimeException e) {
+        fail(ProviderException.from(name, e));
+        Flow.Subscription s = subscription.get();
+        if (s != null) {
+          s.cancel();
+        }
+      }
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      fail(ProviderException.from(name, t));
+    }
+
+    @Override
+    public void onComplete() {
+      // finished(...) decides: the answer may have ended without its last line.
+    }
+  }
+}
