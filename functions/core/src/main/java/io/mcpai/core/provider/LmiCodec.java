@@ -48,9 +48,8 @@ public final class LmiCodec {
       if (call.seed() != null) {
         g.writeNumberField("seed", call.seed());
       }
-      if (!stream) {
-        g.writeBooleanField("details", true);
-      }
+      // Details carry finish_reason and generated_tokens (on the last line when streaming).
+      g.writeBooleanField("details", true);
       g.writeEndObject();
       g.writeBooleanField("stream", stream);
       g.writeEndObject();
