@@ -51,8 +51,10 @@ class RequestIds implements WebFilter {
   /** A random id without UUID's SecureRandom contention on the request path. */
   static String newId() {
     java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
-    return Long.toHexString(r.nextLong() | Long.MIN_VALUE)
-        + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+    // UUID-shaped (version 4 bits set), random without SecureRandom's lock.
+    long hi = (r.nextLong() & ~0xF000L) | 0x4000L;
+    long lo = (r.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new java.util.UUID(hi, lo).toString();
   }
 
   static String of(ServerWebExchange exchange) {

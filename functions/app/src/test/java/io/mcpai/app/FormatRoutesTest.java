@@ -15,7 +15,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** The web runner over a real socket, on the embedded tokenizer (no reference data needed). */
 @SpringBootTest(
     webEnvironment = WebEnvironment.RANDOM_PORT,
-    properties = "spring.codec.max-in-memory-size=4096")
+    properties = {
+      "spring.codec.max-in-memory-size=4096",
+      // A provider nobody calls here: keeps the embedded endpoints from starting.
+      "MCP_MODEL_SERVICE_AWS=http://127.0.0.1:9",
+      "MCP_REQUEST_LOG=off"
+    })
 class FormatRoutesTest {
   private static final String CHAT =
       """

@@ -22,7 +22,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
  * With {@code mcp.model.dir} pointing at the real LLaMA 2 tokenizer, the route answers the ids
  * every LLaMA 2 chat prompt is known to start and end with. Skipped when ../shared is absent.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {"MCP_MODEL_SERVICE_AWS=http://127.0.0.1:9", "MCP_REQUEST_LOG=off"})
 @EnabledIf(
     value = "referenceTokenizerPresent",
     disabledReason = "skipped: ../shared/models/llama2-tokenizer/tokenizer.model is absent")
