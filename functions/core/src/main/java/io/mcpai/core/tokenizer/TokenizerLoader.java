@@ -58,7 +58,7 @@ public final class TokenizerLoader {
       throw new TokenizerLoadException(file, "file not found");
     }
     if (looksLikeJson(file)) {
-      throw new TokenizerLoadException(file, "tokenizer.json is not supported yet");
+      return HuggingFaceBpeTokenizer.read(file);
     }
     return new SentencePieceTokenizer(SentencePieceModel.read(file), file.toString());
   }
