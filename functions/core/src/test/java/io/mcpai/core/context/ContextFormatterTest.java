@@ -66,6 +66,22 @@ class ContextFormatterTest {
   }
 
   @Test
+  void anyObjectMapperWritesTheSameJson() throws Exception {
+    // The app may serialize with Spring's mapper: the records carry their own naming rules.
+    FormattedContext c =
+        embedded.format(
+            json(
+                "{'system_prompt':'S','user_input':'x y','parameters':{'return_token_ids':true}}"));
+    var plain = new com.fasterxml.jackson.databind.ObjectMapper();
+    assertThat(plain.writeValueAsString(c)).isEqualTo(c.toJson());
+    ProtocolException e =
+        catchThrowableOfType(
+            () -> embedded.format(json("{'user_input':'','parameters':{'top_p':2}}")),
+            ProtocolException.class);
+    assertThat(plain.writeValueAsString(e.body())).isEqualTo(e.toJson());
+  }
+
+  @Test
   void tokenIdsOnlyWhenAskedAndThenExactlyMetasAlgorithm() throws Exception {
     String body =
         "{'system_prompt':'Sys','conversation_history':[{'role':'user','content':'a b'},"
