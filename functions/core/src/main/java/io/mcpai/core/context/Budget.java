@@ -1,5 +1,8 @@
 package io.mcpai.core.context;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
 /**
  * The token arithmetic of one fit.
  *
@@ -8,4 +11,5 @@ package io.mcpai.core.context;
  * @param availableForPrompt {@code window - reservedForOutput}
  * @param used prompt tokens actually used (at most {@code availableForPrompt})
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Budget(int window, int reservedForOutput, int availableForPrompt, int used) {}

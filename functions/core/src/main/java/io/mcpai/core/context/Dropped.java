@@ -1,5 +1,7 @@
 package io.mcpai.core.context;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /**
@@ -11,6 +13,7 @@ import java.util.List;
  * @param tokens what the pair costs on its own with the template (BOS/EOS included)
  * @param reason why: {@code context_window}
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Dropped(int index, List<String> roles, int tokens, String reason) {
   public static final String CONTEXT_WINDOW = "context_window";
 }

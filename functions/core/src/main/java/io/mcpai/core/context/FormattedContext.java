@@ -2,6 +2,8 @@ package io.mcpai.core.context;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.mcpai.core.protocol.ChatMessage;
 import io.mcpai.core.protocol.ProtocolJson;
 import java.util.List;
@@ -38,6 +40,8 @@ import java.util.List;
   "dropped",
   "truncated"
 })
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record FormattedContext(
     List<ChatMessage> messages,
     Metadata metadata,
@@ -62,6 +66,8 @@ public record FormattedContext(
     "provider",
     "session_id"
   })
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Metadata(
       int maxTokens,
       double temperature,

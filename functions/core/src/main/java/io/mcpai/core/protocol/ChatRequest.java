@@ -1,5 +1,7 @@
 package io.mcpai.core.protocol;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 import java.util.Objects;
 
@@ -16,6 +18,7 @@ import java.util.Objects;
  * @param userInput the new user turn, the one the model answers
  * @param model may be null (the catalog's default model)
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ChatRequest(
     String systemPrompt,
     List<ChatMessage> conversationHistory,

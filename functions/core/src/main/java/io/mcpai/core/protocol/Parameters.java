@@ -1,5 +1,7 @@
 package io.mcpai.core.protocol;
 
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /**
@@ -14,6 +16,7 @@ import java.util.List;
  * @param overflow policy when system prompt + latest input alone exceed the budget
  * @param returnTokenIds whether the formatted context includes {@code token_ids}
  */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record Parameters(
     int maxTokens,
     double temperature,

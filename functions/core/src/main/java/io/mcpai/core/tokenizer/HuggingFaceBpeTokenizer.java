@@ -333,7 +333,7 @@ public final class HuggingFaceBpeTokenizer implements Tokenizer {
         queue.push(merges.rank(m), i, merges.newId(m));
       }
     }
-    while (queue.size > 0) {
+    while (!queue.isEmpty()) {
       queue.pop();
       int pos = queue.lastPos;
       int newId = queue.lastNewId;
@@ -542,21 +542,19 @@ public final class HuggingFaceBpeTokenizer implements Tokenizer {
   }
 
   /** Min-heap on (rank, position): the lowest rank merges first; ties go to the leftmost. */
-  private static final class RankQueue {
+  private static final class RankQueue extends IndexHeap {
     private final int[] rank;
     private final int[] pos;
     private final int[] newId;
-    private final int[] heap;
-    int size;
     private int entries;
     int lastPos;
     int lastNewId;
 
     RankQueue(int capacity) {
+      super(capacity);
       rank = new int[capacity];
       pos = new int[capacity];
       newId = new int[capacity];
-      heap = new int[capacity];
     }
 
     void push(int r, int p, int id) {
@@ -564,42 +562,17 @@ public final class HuggingFaceBpeTokenizer implements Tokenizer {
       rank[e] = r;
       pos[e] = p;
       newId[e] = id;
-      int i = size++;
-      while (i > 0) {
-        int parent = (i - 1) >>> 1;
-        if (!before(e, heap[parent])) {
-          break;
-        }
-        heap[i] = heap[parent];
-        i = parent;
-      }
-      heap[i] = e;
+      insert(e);
     }
 
     void pop() {
-      int top = heap[0];
-      int last = heap[--size];
-      int i = 0;
-      while (true) {
-        int child = 2 * i + 1;
-        if (child >= size) {
-          break;
-        }
-        if (child + 1 < size && before(heap[child + 1], heap[child])) {
-          child++;
-        }
-        if (!before(heap[child], last)) {
-          break;
-        }
-        heap[i] = heap[child];
-        i = child;
-      }
-      heap[i] = last;
+      int top = removeFirst();
       lastPos = pos[top];
       lastNewId = newId[top];
     }
 
-    private boolean before(int a, int b) {
+    @Override
+    boolean before(int a, int b) {
       return rank[a] < rank[b] || (rank[a] == rank[b] && pos[a] < pos[b]);
     }
   }

@@ -193,7 +193,7 @@ public final class SentencePieceTokenizer implements Tokenizer {
     for (int i = 1; i < count; i++) {
       maybeAddPair(norm, start, end, frozen, i - 1, i, agenda, revMerge);
     }
-    while (agenda.size > 0) {
+    while (!agenda.isEmpty()) {
       int top = agenda.pop();
       int left = agenda.left[top];
       int right = agenda.right[top];
@@ -556,21 +556,19 @@ public final class SentencePieceTokenizer implements Tokenizer {
    * leftmost pair, which is bpe_model.cc's comparator: among equal scores the leftmost merge wins,
    * so a run like "aaa" groups from the left ("aa" + "a") exactly as the model was trained.
    */
-  private static final class Agenda {
+  private static final class Agenda extends IndexHeap {
     final int[] left;
     final int[] right;
     final float[] score;
     final int[] length;
-    final int[] heap;
-    int size;
-    int pairs;
+    private int pairs;
 
     Agenda(int capacity) {
+      super(capacity);
       left = new int[capacity];
       right = new int[capacity];
       score = new float[capacity];
       length = new int[capacity];
-      heap = new int[capacity];
     }
 
     int size(int pair) {
@@ -583,41 +581,15 @@ public final class SentencePieceTokenizer implements Tokenizer {
       right[p] = r;
       score[p] = s;
       length[p] = len;
-      int i = size++;
-      while (i > 0) {
-        int parent = (i - 1) >>> 1;
-        if (!before(p, heap[parent])) {
-          break;
-        }
-        heap[i] = heap[parent];
-        i = parent;
-      }
-      heap[i] = p;
+      insert(p);
     }
 
     int pop() {
-      int top = heap[0];
-      int last = heap[--size];
-      int i = 0;
-      while (true) {
-        int child = 2 * i + 1;
-        if (child >= size) {
-          break;
-        }
-        if (child + 1 < size && before(heap[child + 1], heap[child])) {
-          child++;
-        }
-        if (!before(heap[child], last)) {
-          break;
-        }
-        heap[i] = heap[child];
-        i = child;
-      }
-      heap[i] = last;
-      return top;
+      return removeFirst();
     }
 
-    private boolean before(int a, int b) {
+    @Override
+    boolean before(int a, int b) {
       return score[a] > score[b] || (score[a] == score[b] && left[a] < left[b]);
     }
   }

@@ -37,45 +37,65 @@ public class Llama2ChatTemplateTest {
     return Arrays.stream(ids).boxed().toList();
   }
 
-  private void assertMatchesMeta(OracleTokenizer sp, Dialog d) {
-    SegmentEncoder enc = new SegmentEncoder(sp);
+  private void assertMatchesMeta(io.mcpai.core.tokenizer.Tokenizer sp, Dialog d) {
+    assertMatchesMeta(sp, sp::encode, d);
+  }
+
+  /** Template on {@code ours}, Meta's algorithm on {@code reference}, for every fitted suffix. */
+  private void assertMatchesMeta(
+      io.mcpai.core.tokenizer.Tokenizer ours,
+      java.util.function.Function<String, int[]> reference,
+      Dialog d) {
+    SegmentEncoder enc = new SegmentEncoder(ours);
     for (int k = 0; k <= d.pairs().size(); k++) {
       Rendering r = template.render(d, k, enc);
       assertThat(boxed(r.ids()))
           .as("dialog %s keeping pairs from %d", d, k)
-          .isEqualTo(MetaReference.chatCompletionTokens(metaDialog(d, k), sp::encode));
+          .isEqualTo(MetaReference.chatCompletionTokens(metaDialog(d, k), reference));
       assertThat(r.tokenCount()).isEqualTo(r.ids().length);
     }
   }
 
+  static final Dialog WITH_SYSTEM =
+      dialog(
+          "Always answer with emojis 🎉 and be concise.",
+          "And the Eiffel tower?  ",
+          "How tall is Mont Blanc?",
+          "About 4,806 m — Europe's highest in the Alps.",
+          "  En français, s'il vous plaît.\n",
+          "Environ 4 806 mètres.",
+          "日本語でも？",
+          "約4,806メートルです。");
+
+  static final Dialog WITHOUT_SYSTEM =
+      dialog(
+          null,
+          "def f(x):\n    return x  *  2\n\t# why?",
+          "Write hello world in Python",
+          "```python\nprint('hello world')\n```",
+          "Thanks!",
+          "You're welcome.");
+
   @Test
   void multiTurnWithSystemPromptMatchesMetaForEveryFittedSuffix() {
-    OracleTokenizer sp = OracleTokenizer.llama2();
-    assertMatchesMeta(
-        sp,
-        dialog(
-            "Always answer with emojis 🎉 and be concise.",
-            "And the Eiffel tower?  ",
-            "How tall is Mont Blanc?",
-            "About 4,806 m — Europe's highest in the Alps.",
-            "  En français, s'il vous plaît.\n",
-            "Environ 4 806 mètres.",
-            "日本語でも？",
-            "約4,806メートルです。"));
+    assertMatchesMeta(OracleTokenizer.llama2(), WITH_SYSTEM);
+    // And our own Java tokenizer under the template against Google's under the reference.
+    assertMatchesMeta(TestTokenizers.llama2(), OracleTokenizer.llama2()::encode, WITH_SYSTEM);
+  }
+
+  /** The template is Meta's algorithm whatever the tokenizer: checked without ../shared too. */
+  @Test
+  void embeddedTokenizerMatchesMetaToo() {
+    io.mcpai.core.tokenizer.Tokenizer t = TestTokenizers.embedded();
+    assertMatchesMeta(t, WITH_SYSTEM);
+    assertMatchesMeta(t, WITHOUT_SYSTEM);
+    assertMatchesMeta(t, dialog("  Be terse.  ", "\u00A0Hi there\u202F"));
   }
 
   @Test
   void multiTurnWithoutSystemPromptMatchesMeta() {
-    OracleTokenizer sp = OracleTokenizer.llama2();
-    assertMatchesMeta(
-        sp,
-        dialog(
-            null,
-            "def f(x):\n    return x  *  2\n\t# why?",
-            "Write hello world in Python",
-            "```python\nprint('hello world')\n```",
-            "Thanks!",
-            "You're welcome."));
+    assertMatchesMeta(OracleTokenizer.llama2(), WITHOUT_SYSTEM);
+    assertMatchesMeta(TestTokenizers.llama2(), OracleTokenizer.llama2()::encode, WITHOUT_SYSTEM);
   }
 
   @Test
