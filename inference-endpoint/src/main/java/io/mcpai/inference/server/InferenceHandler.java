@@ -56,6 +56,7 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
           "repetition_penalty",
           "stop_sequences",
           "details",
+          "decoder_input_details",
           "return_full_text");
   private static final Set<String> CHAT_KEYS =
       Set.of(
@@ -233,14 +234,17 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     List<String> stops = Json.strings(p, "stop_sequences", "parameters.stop_sequences");
     boolean details = Json.bool(p, "details", false, "parameters.details");
     boolean fullText = Json.bool(p, "return_full_text", false, "parameters.return_full_text");
+    // TGI's switch for echoing the prompt's tokens in details.prefill: how a caller checks exactly
+    // which ids its text became.
+    boolean prefill =
+        Json.bool(p, "decoder_input_details", false, "parameters.decoder_input_details");
     boolean stream = Json.bool(body, "stream", false, "stream");
 
     Tokenizer tok = scheduler.tokenizer();
     String input = inputs.asText();
-    int[] enc = tok.encode(input);
-    int[] prompt = new int[enc.length + 1];
-    prompt[0] = tok.bosId();
-    System.arraycopy(enc, 0, prompt, 1, enc.length);
+    // Read as DJL Serving and TGI read a LLaMA 2 prompt string: <s> and </s> in the text are the
+    // control tokens, so a multi-turn prompt rendered by the gateway arrives token-exact.
+    int[] prompt = tok.encodePrompt(input);
     fit(prompt, "inputs");
     SamplingParams sp =
         new SamplingParams(maxNew, doSample, temperature, topK, topP, penalty, seed, stops);
@@ -248,7 +252,11 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     if (stream) {
       ex.streamType = "application/jsonlines";
     }
-    submit(prompt, sp, ex, new LmiListener(ex, stream, details, prefix, input));
+    submit(
+        prompt,
+        sp,
+        ex,
+        new LmiListener(ex, stream, details, prefix, input, details && prefill ? prompt : null));
   }
 
   private void submit(int[] prompt, SamplingParams sp, Exchange ex, GenerationListener l) {
@@ -261,14 +269,17 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     final boolean details;
     final String prefix;
     final String input;
+    final int[] prefill;
     final ArrayNode tokens = JSON.createArrayNode();
 
-    LmiListener(Exchange ex, boolean stream, boolean details, String prefix, String input) {
+    LmiListener(
+        Exchange ex, boolean stream, boolean details, String prefix, String input, int[] prefill) {
       this.ex = ex;
       this.stream = stream;
       this.details = details;
       this.prefix = prefix;
       this.input = input;
+      this.prefill = prefill;
     }
 
     @Override
@@ -311,6 +322,12 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
       d.put("finish_reason", finish.wire);
       d.put("generated_tokens", g.generatedTokens());
       d.put("inputs", input);
+      if (prefill != null) {
+        ArrayNode p = d.putArray("prefill");
+        for (int id : prefill) {
+          p.addObject().put("id", id).put("text", scheduler.tokenizer().pieceText(id));
+        }
+      }
       d.set("tokens", tokens);
       return d;
     }

@@ -19,6 +19,9 @@ public final class ModelCatalog implements ModelSpec.Directory {
   public static final String CHATML = "chatml-tiny";
 
   private final Map<String, ModelProfile> profiles = new LinkedHashMap<>();
+  // Validation asks for a spec on every request; built once, as it scans the tokenizer's
+  // vocabulary.
+  private final Map<String, ModelSpec> specs = new LinkedHashMap<>();
   private final ModelProfile defaultProfile;
 
   public ModelCatalog(List<ModelProfile> profiles, String defaultModel) {
@@ -26,6 +29,7 @@ public final class ModelCatalog implements ModelSpec.Directory {
       if (this.profiles.put(p.name(), p) != null) {
         throw new IllegalArgumentException("duplicate model name " + p.name());
       }
+      specs.put(p.name(), p.spec());
     }
     this.defaultProfile = this.profiles.get(defaultModel);
     if (defaultProfile == null) {
@@ -116,13 +120,12 @@ public final class ModelCatalog implements ModelSpec.Directory {
 
   @Override
   public ModelSpec defaultModel() {
-    return defaultProfile.spec();
+    return specs.get(defaultProfile.name());
   }
 
   @Override
   public ModelSpec find(String name) {
-    ModelProfile p = profiles.get(name);
-    return p == null ? null : p.spec();
+    return specs.get(name);
   }
 
   @Override

@@ -4,6 +4,8 @@ import io.mcpai.core.protocol.ModelSpec;
 import io.mcpai.core.template.ChatTemplate;
 import io.mcpai.core.template.SegmentEncoder;
 import io.mcpai.core.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -26,7 +28,18 @@ public record ModelProfile(
     return encoder.tokenizer();
   }
 
+  /**
+   * What validation needs to know. Reserved are the template's tags and the tokenizer's special
+   * tokens: a prompt sent as text is read back with its special tokens parsed (see {@link
+   * Tokenizer#encodePrompt}), so a literal {@code </s>} in content would end a turn.
+   */
   public ModelSpec spec() {
-    return new ModelSpec(name, contextWindow, template.reservedMarkers());
+    List<String> reserved = new ArrayList<>(template.reservedMarkers());
+    for (String special : tokenizer().specialTokens()) {
+      if (!reserved.contains(special)) {
+        reserved.add(special);
+      }
+    }
+    return new ModelSpec(name, contextWindow, reserved);
   }
 }

@@ -406,11 +406,12 @@ public final class RequestParser {
         problems.add(
             Problem.invalid(
                 path,
-                "contains the control tag '"
+                "contains '"
                     + marker
-                    + "' of the "
+                    + "', a control tag of model "
                     + spec.name()
-                    + " chat template; tags that would forge turns are not allowed",
+                    + " (its chat template's tags and its tokenizer's special tokens);"
+                    + " text that would forge turns is not allowed",
                 spec.reservedMarkers()));
       }
     }

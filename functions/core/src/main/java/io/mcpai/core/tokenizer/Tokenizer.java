@@ -58,4 +58,54 @@ public interface Tokenizer {
   default List<String> specialTokens() {
     return List.of();
   }
+
+  /**
+   * Ids of a rendered prompt that travels as text, read the way text-prompt servers (DJL Serving,
+   * TGI, Hugging Face's legacy LLaMA tokenizer) read it: each special token written in the text
+   * ({@code <s>}, {@code </s>}) becomes its id, each span between them is encoded on its own with
+   * {@link #encode(String)}, and BOS is prepended unless the text starts with it. A LLaMA 2 prompt
+   * rendered by the chat template therefore reads back as exactly the ids the template built, which
+   * is what lets the gateway send text and still be token-exact.
+   */
+  default int[] encodePrompt(String text) {
+    List<String> specials = specialTokens();
+    int[] out = new int[Math.max(16, text.length() / 2)];
+    int n = 0;
+    int from = 0;
+    while (from <= text.length()) {
+      // The next special token: the earliest, and the longest where two start at the same place.
+      int at = text.length();
+      String found = null;
+      for (String special : specials) {
+        int i = text.indexOf(special, from);
+        if (i >= 0 && (i < at || (i == at && found != null && special.length() > found.length()))) {
+          at = i;
+          found = special;
+        }
+      }
+      if (at > from) {
+        int[] span = encode(text.substring(from, at));
+        if (n + span.length + 2 > out.length) {
+          out = java.util.Arrays.copyOf(out, Math.max(out.length * 2, n + span.length + 2));
+        }
+        System.arraycopy(span, 0, out, n, span.length);
+        n += span.length;
+      }
+      if (found == null) {
+        break;
+      }
+      if (n + 2 > out.length) {
+        out = java.util.Arrays.copyOf(out, out.length * 2);
+      }
+      out[n++] = specialTokenId(found);
+      from = at + found.length();
+    }
+    if (n > 0 && out[0] == bosId()) {
+      return java.util.Arrays.copyOf(out, n);
+    }
+    int[] withBos = new int[n + 1];
+    withBos[0] = bosId();
+    System.arraycopy(out, 0, withBos, 1, n);
+    return withBos;
+  }
 }
