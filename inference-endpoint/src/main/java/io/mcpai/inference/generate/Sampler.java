@@ -22,8 +22,15 @@ public final class Sampler {
 
   /** {@code history}: prompt and generated ids so far ({@code count} of them), for the penalty. */
   public Choice next(float[] logits, int[] history, int count) {
+    boolean sample = p.doSample() && p.temperature() > 0;
+    boolean penalise = p.repetitionPenalty() != 1.0;
+    if (!sample && !penalise) {
+      // Greedy on raw logits, the common case: no copy of the vocab-sized row, no log-prob array.
+      int best = argmax(logits);
+      return new Choice(best, logits[best] - logSumExp(logits));
+    }
     float[] l = logits.clone();
-    if (p.repetitionPenalty() != 1.0) {
+    if (penalise) {
       float pen = (float) p.repetitionPenalty();
       boolean[] seen = new boolean[l.length];
       for (int i = 0; i < count; i++) {
@@ -34,18 +41,17 @@ public final class Sampler {
         }
       }
     }
-    boolean sample = p.doSample() && p.temperature() > 0;
     if (sample && p.temperature() != 1.0) {
       float inv = (float) (1.0 / p.temperature());
       for (int i = 0; i < l.length; i++) {
         l[i] *= inv;
       }
     }
-    float[] logProbs = logSoftmax(l);
     if (!sample) {
       int best = argmax(l);
-      return new Choice(best, logProbs[best]);
+      return new Choice(best, l[best] - logSumExp(l));
     }
+    float[] logProbs = logSoftmax(l);
     int id = sampleTruncated(logProbs);
     return new Choice(id, logProbs[id]);
   }
@@ -103,7 +109,8 @@ public final class Sampler {
     return best;
   }
 
-  static float[] logSoftmax(float[] l) {
+  /** log(sum(exp(l))), shifted by the maximum so that exp cannot overflow. */
+  static float logSumExp(float[] l) {
     float max = Float.NEGATIVE_INFINITY;
     for (float v : l) {
       max = Math.max(max, v);
@@ -112,7 +119,11 @@ public final class Sampler {
     for (float v : l) {
       sum += Math.exp(v - max);
     }
-    float lse = (float) (max + Math.log(sum));
+    return (float) (max + Math.log(sum));
+  }
+
+  static float[] logSoftmax(float[] l) {
+    float lse = logSumExp(l);
     float[] out = new float[l.length];
     for (int i = 0; i < l.length; i++) {
       out[i] = l[i] - lse;
