@@ -1,23 +1,27 @@
 package io.mcpai.inference.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.mcpai.core.template.Dialog;
+import io.mcpai.core.template.Llama2ChatTemplate;
+import io.mcpai.core.template.SegmentEncoder;
 import io.mcpai.core.tokenizer.Tokenizer;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * LLaMA 2 chat formatting, token by token as Meta's {@code chat_completion} does it: each user /
- * assistant exchange is {@code BOS "[INST] user [/INST] answer " EOS}, the last user turn is {@code
- * BOS "[INST] user [/INST]"}, and a system message is folded into the first user turn inside {@code
- * <<SYS>>} tags.
+ * OpenAI chat messages as a LLaMA 2 prompt. The formatting itself is core's {@link
+ * Llama2ChatTemplate}, the one the gateway counts with, so the endpoint and the gateway agree id for
+ * id; this class only maps and checks the messages. One instance per server: its segment cache
+ * makes a conversation that grew by a turn cost only the new turn's tokenization.
  */
 final class ChatPrompt {
-  private static final String B_INST = "[INST]";
-  private static final String E_INST = "[/INST]";
-  private static final String B_SYS = "<<SYS>>\n";
-  private static final String E_SYS = "\n<</SYS>>\n\n";
+  private static final Llama2ChatTemplate TEMPLATE = new Llama2ChatTemplate();
 
-  private ChatPrompt() {}
+  private final SegmentEncoder encoder;
+
+  ChatPrompt(Tokenizer tokenizer) {
+    this.encoder = new SegmentEncoder(tokenizer);
+  }
 
   record Message(String role, String content) {}
 
@@ -43,53 +47,34 @@ final class ChatPrompt {
     return out;
   }
 
-  static int[] encode(List<Message> messages, Tokenizer tok) {
-    List<Message> dialog = new ArrayList<>(messages);
-    if (dialog.get(0).role().equals("system")) {
-      if (dialog.size() < 2) {
+  int[] encode(List<Message> messages) {
+    String system = null;
+    int start = 0;
+    if (messages.get(0).role().equals("system")) {
+      if (messages.size() < 2) {
         throw ApiError.invalid("messages", "a system message must be followed by a user message");
       }
-      Message sys = dialog.remove(0);
-      Message first = dialog.remove(0);
-      if (!first.role().equals("user")) {
-        throw ApiError.invalid(
-            "messages[1].role", "the message after the system message must be from the user");
-      }
-      dialog.add(0, new Message("user", B_SYS + sys.content() + E_SYS + first.content()));
+      system = messages.get(0).content();
+      start = 1;
     }
-    for (int i = 0; i < dialog.size(); i++) {
-      String want = i % 2 == 0 ? "user" : "assistant";
-      if (!dialog.get(i).role().equals(want)) {
+    for (int i = start; i < messages.size(); i++) {
+      String want = (i - start) % 2 == 0 ? "user" : "assistant";
+      if (!messages.get(i).role().equals(want)) {
         throw ApiError.invalid(
-            "messages",
-            "LLaMA 2 chat needs user and assistant turns alternating, starting and ending with user");
+            "messages[" + i + "].role",
+            "LLaMA 2 chat needs user and assistant turns alternating, starting and ending with"
+                + " user; expected "
+                + want);
       }
     }
-    if (dialog.size() % 2 == 0) {
+    if ((messages.size() - start) % 2 == 0) {
       throw ApiError.invalid("messages", "the last message must be from the user");
     }
-    List<Integer> ids = new ArrayList<>();
-    for (int i = 0; i + 1 < dialog.size(); i += 2) {
-      ids.add(tok.bosId());
-      for (int id :
-          tok.encode(
-              B_INST
-                  + " "
-                  + dialog.get(i).content().strip()
-                  + " "
-                  + E_INST
-                  + " "
-                  + dialog.get(i + 1).content().strip()
-                  + " ")) {
-        ids.add(id);
-      }
-      ids.add(tok.eosId());
+    List<Dialog.Pair> pairs = new ArrayList<>();
+    for (int i = start; i + 1 < messages.size(); i += 2) {
+      pairs.add(new Dialog.Pair(i, messages.get(i).content(), messages.get(i + 1).content()));
     }
-    ids.add(tok.bosId());
-    for (int id :
-        tok.encode(B_INST + " " + dialog.get(dialog.size() - 1).content().strip() + " " + E_INST)) {
-      ids.add(id);
-    }
-    return ids.stream().mapToInt(Integer::intValue).toArray();
+    Dialog dialog = new Dialog(system, pairs, messages.get(messages.size() - 1).content());
+    return TEMPLATE.render(dialog, 0, encoder).ids();
   }
 }

@@ -26,6 +26,7 @@ public final class EndpointServer implements AutoCloseable {
   public EndpointServer(
       String host, int port, Scheduler scheduler, InferenceMetrics metrics, String modelName)
       throws InterruptedException {
+    ChatPrompt chat = new ChatPrompt(scheduler.tokenizer());
     ServerBootstrap b =
         new ServerBootstrap()
             .group(boss, workers)
@@ -38,7 +39,7 @@ public final class EndpointServer implements AutoCloseable {
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpServerExpectContinueHandler())
                         .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
-                        .addLast(new InferenceHandler(scheduler, metrics, modelName));
+                        .addLast(new InferenceHandler(scheduler, metrics, modelName, chat));
                   }
                 });
     channel = b.bind(host, port).sync().channel();

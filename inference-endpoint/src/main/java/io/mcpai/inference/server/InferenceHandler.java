@@ -79,13 +79,16 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
           "logprobs");
   static final int DEFAULT_MAX_NEW_TOKENS = 64;
 
+  private final ChatPrompt chat;
   private final Scheduler scheduler;
   private final InferenceMetrics metrics;
   private final String modelName;
   private volatile Generation current;
 
-  InferenceHandler(Scheduler scheduler, InferenceMetrics metrics, String modelName) {
+  InferenceHandler(
+      Scheduler scheduler, InferenceMetrics metrics, String modelName, ChatPrompt chat) {
     super(true);
+    this.chat = chat;
     this.scheduler = scheduler;
     this.metrics = metrics;
     this.modelName = modelName;
@@ -367,7 +370,7 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     if (Json.present(body, "stream_options") && !body.get("stream_options").isObject()) {
       throw ApiError.invalid("stream_options", "stream_options must be an object");
     }
-    int[] prompt = fit(ChatPrompt.encode(messages, scheduler.tokenizer()), "messages");
+    int[] prompt = fit(chat.encode(messages), "messages");
     int room = ctx - prompt.length;
     Integer maxTokens = null;
     for (String f : List.of("max_tokens", "max_completion_tokens")) {
