@@ -315,7 +315,7 @@ class HttpContractTest {
                 "/v1/chat/completions",
                 "{\"messages\":[{\"role\":\"assistant\",\"content\":\"x\"}]}",
                 422,
-                "messages"),
+                "messages[0].role"),
             new Bad(
                 "/v1/chat/completions",
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"n\":2}",

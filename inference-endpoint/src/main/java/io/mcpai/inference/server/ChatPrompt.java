@@ -10,8 +10,8 @@ import java.util.List;
 
 /**
  * OpenAI chat messages as a LLaMA 2 prompt. The formatting itself is core's {@link
- * Llama2ChatTemplate}, the one the gateway counts with, so the endpoint and the gateway agree id for
- * id; this class only maps and checks the messages. One instance per server: its segment cache
+ * Llama2ChatTemplate}, the one the gateway counts with, so the endpoint and the gateway agree id
+ * for id; this class only maps and checks the messages. One instance per server: its segment cache
  * makes a conversation that grew by a turn cost only the new turn's tokenization.
  */
 final class ChatPrompt {
