@@ -35,6 +35,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The SageMaker / DJL Serving LMI contract plus OpenAI chat, over one Netty channel. A request
@@ -42,6 +44,7 @@ import java.util.UUID;
  * then stream or collect the tokens the scheduler hands back.
  */
 final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+  private static final Logger log = LoggerFactory.getLogger(InferenceHandler.class);
   static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
   private static final Set<String> LMI_KEYS = Set.of("inputs", "parameters", "stream");
@@ -266,6 +269,26 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     current = scheduler.submit(prompt, sp, l);
   }
 
+  /**
+   * An engine failure ends the request with a 500 (or an error line in a stream). The cause is
+   * logged with the request id; the caller gets only the id, never native or internal detail.
+   */
+  private void failGeneration(Exchange ex, boolean stream, Throwable error) {
+    current = null;
+    log.error("generation failed for request {}", ex.requestId, error);
+    ApiError e =
+        new ApiError(
+            HttpResponseStatus.INTERNAL_SERVER_ERROR,
+            "server_error",
+            "generation failed; quote request id " + ex.requestId + " when reporting it",
+            null);
+    if (stream) {
+      ex.streamError(e);
+    } else {
+      ex.error(e);
+    }
+  }
+
   private final class LmiListener implements GenerationListener {
     final Exchange ex;
     final boolean stream;
@@ -337,18 +360,7 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     public void onError(Generation g, Throwable error) {
-      current = null;
-      ApiError e =
-          new ApiError(
-              HttpResponseStatus.INTERNAL_SERVER_ERROR,
-              "server_error",
-              String.valueOf(error.getMessage()),
-              null);
-      if (stream) {
-        ex.streamError(e);
-      } else {
-        ex.error(e);
-      }
+      failGeneration(ex, stream, error);
     }
   }
 
@@ -509,18 +521,7 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
     @Override
     public void onError(Generation g, Throwable error) {
-      current = null;
-      ApiError e =
-          new ApiError(
-              HttpResponseStatus.INTERNAL_SERVER_ERROR,
-              "server_error",
-              String.valueOf(error.getMessage()),
-              null);
-      if (stream) {
-        ex.streamError(e);
-      } else {
-        ex.error(e);
-      }
+      failGeneration(ex, stream, error);
     }
   }
 
