@@ -20,6 +20,15 @@ public final class Sampler {
     this.random = p.seed() == null ? new SplittableRandom() : new SplittableRandom(p.seed());
   }
 
+  /**
+   * Whether this request needs the full logits row: only for sampling or a repetition penalty.
+   * Otherwise the engine's greedy choice (argmax and its log-prob, computed natively) is the
+   * answer.
+   */
+  public boolean needsLogits() {
+    return (p.doSample() && p.temperature() > 0) || p.repetitionPenalty() != 1.0;
+  }
+
   /** {@code history}: prompt and generated ids so far ({@code count} of them), for the penalty. */
   public Choice next(float[] logits, int[] history, int count) {
     boolean sample = p.doSample() && p.temperature() > 0;
