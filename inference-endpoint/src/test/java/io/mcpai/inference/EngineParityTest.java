@@ -141,6 +141,42 @@ class EngineParityTest {
     }
   }
 
+  @Test
+  void wideBatchesEqualOneAtATime() {
+    // 12 rows and more take the head's other matmul form (13: padded to 16); 16: unpadded.
+    LlamaConfig config = new LlamaConfig(32, 48, 1, 4, 2, 97, 48, 10000, 1e-5, false, 1, 2);
+    Path dir = RandomLlama.write(tmp.resolve("w"), config, 5);
+    try (ModelWeights w = ModelWeights.open(dir);
+        DjlLlama djl = new DjlLlama(w, Device.cpu(), DataType.FLOAT32)) {
+      for (int n : new int[] {13, 16}) {
+        List<LlamaEngine.Sequence> alone = new ArrayList<>();
+        List<LlamaEngine.Sequence> together = new ArrayList<>();
+        List<int[]> next = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          int[] prompt = {1, 2 + i, 40 + i};
+          alone.add(djl.newSequence());
+          together.add(djl.newSequence());
+          djl.forward(List.of(alone.get(i)), List.<int[]>of(prompt));
+          djl.forward(List.of(together.get(i)), List.<int[]>of(prompt));
+          next.add(new int[] {(7 * i) % 97});
+        }
+        boolean[] all = new boolean[n];
+        java.util.Arrays.fill(all, true);
+        for (int step = 0; step < 4; step++) {
+          LlamaEngine.Step batched = djl.step(together, next, all);
+          for (int i = 0; i < n; i++) {
+            float[] one = djl.forward(List.of(alone.get(i)), List.of(next.get(i)))[0];
+            assertClose(one, batched.logits()[i], step);
+            assertThat(batched.greedy()[i]).isEqualTo(argmax(one));
+            next.set(i, new int[] {batched.greedy()[i]});
+          }
+        }
+        alone.forEach(LlamaEngine.Sequence::close);
+        together.forEach(LlamaEngine.Sequence::close);
+      }
+    }
+  }
+
   private static List<Integer> greedy(LlamaEngine e, int[] prompt, int n) {
     List<Integer> out = new ArrayList<>();
     try (LlamaEngine.Sequence s = e.newSequence()) {
