@@ -77,11 +77,7 @@ public final class Sampler {
       }
       return argmax(logProbs);
     }
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Float.compare(logProbs[b], logProbs[a]));
+    int[] order = byDescendingLogProb(logProbs);
     int keep = p.topK() > 0 ? Math.min(p.topK(), n) : n;
     double cumulative = 0;
     double[] probs = new double[keep];
@@ -106,6 +102,26 @@ public final class Sampler {
       }
     }
     return order[kept - 1];
+  }
+
+  /**
+   * Token ids from most to least likely, ties by id: one primitive sort of (value, id) packed into
+   * longs, instead of sorting 32000 boxed Integers through a comparator (~10x slower).
+   */
+  static int[] byDescendingLogProb(float[] logProbs) {
+    int n = logProbs.length;
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      int bits = Float.floatToIntBits(logProbs[i]);
+      int ascending = bits ^ ((bits >> 31) & 0x7fffffff); // orders as the floats do
+      keys[i] = ((long) ~ascending << 32) | i; // ~: largest first; low half: the id
+    }
+    Arrays.sort(keys);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = (int) keys[i];
+    }
+    return order;
   }
 
   public static int argmax(float[] v) {
