@@ -366,7 +366,7 @@ public final class DjlLlama implements LlamaEngine {
           cols == rows
               ? xn
               : xn.concat(xn.getManager().zeros(new Shape(cols - rows, c.hiddenSize()), dtype), 0);
-      out = lmHead.transpose().matMul(xs.transpose()); // [vocab, cols]
+      out = inStep(lmHead.transpose(), xn.getManager()).matMul(xs.transpose()); // [vocab, cols]
     } else {
       out = xn.matMul(lmHead); // [rows, vocab]
     }
@@ -403,6 +403,16 @@ public final class DjlLlama implements LlamaEngine {
       }
     }
     return new Step(greedy, logProb, logits);
+  }
+
+  /**
+   * An op on a weight or the cache attaches its result to the engine's manager, which lives as long
+   * as the engine: hand it to the step's instead, or every step would leak it (a view holds a
+   * handle; a matmul result a vocab x batch buffer). Closing a view leaves the cache intact.
+   */
+  private static NDArray inStep(NDArray a, NDManager step) {
+    a.attach(step);
+    return a;
   }
 
   /** One token for each sequence: the projections and attention run once for the whole batch. */
@@ -451,8 +461,8 @@ public final class DjlLlama implements LlamaEngine {
       NDList qkv = qkv(x, l, rope);
       kCache[l].set(write, qkv.get(1).reshape(b, kvh, hs));
       vCache[l].set(write, qkv.get(2).reshape(b, kvh, hs));
-      NDArray keys = kCache[l].get(read); // [b, kvh, span, hs]
-      NDArray values = vCache[l].get(read);
+      NDArray keys = inStep(kCache[l].get(read), step); // [b, kvh, span, hs]
+      NDArray values = inStep(vCache[l].get(read), step);
       NDArray scores = qkv.get(0).reshape(b, kvh, g, hs).matMul(keys.transpose(0, 1, 3, 2));
       if (mask != null) {
         scores = scores.add(mask);
@@ -502,8 +512,8 @@ public final class DjlLlama implements LlamaEngine {
       NDArray q = qkv.get(0).reshape(t, kvh, g, hs).transpose(1, 2, 0, 3).reshape(kvh, g * t, hs);
       kCache[l].set(write, qkv.get(1).reshape(t, kvh, hs).transpose(1, 0, 2));
       vCache[l].set(write, qkv.get(2).reshape(t, kvh, hs).transpose(1, 0, 2));
-      NDArray keys = kCache[l].get(read); // [kvh, total, hs]
-      NDArray values = vCache[l].get(read);
+      NDArray keys = inStep(kCache[l].get(read), step); // [kvh, total, hs]
+      NDArray values = inStep(vCache[l].get(read), step);
       NDArray att = q.matMul(keys.transpose(0, 2, 1)).add(maskArr).softmax(-1);
       NDArray o =
           att.matMul(values)
