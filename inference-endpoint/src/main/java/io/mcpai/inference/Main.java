@@ -2,6 +2,7 @@ package io.mcpai.inference;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
 import io.mcpai.inference.generate.InferenceMetrics;
 import io.mcpai.inference.generate.Scheduler;
 import io.mcpai.inference.generate.SchedulerConfig;
@@ -22,7 +23,13 @@ public final class Main {
 
   /** Effective settings, from arguments and the environment. */
   public record Settings(
-      String host, int port, Path modelDir, String device, String dtype, SchedulerConfig limits) {
+      String host,
+      int port,
+      Path modelDir,
+      String device,
+      String dtype,
+      int threads,
+      SchedulerConfig limits) {
 
     public static Settings from(String[] args, Map<String, String> env) {
       Integer argPort = null;
@@ -49,10 +56,29 @@ public final class Main {
           ModelBundle.resolveDir(env, cache),
           env.getOrDefault("MCP_DEVICE", "auto"),
           env.getOrDefault("MCP_DTYPE", "auto"),
+          threads(env),
           new SchedulerConfig(
               intSetting(env, "MCP_MAX_BATCH_SIZE", 32),
               intSetting(env, "MCP_MAX_BATCH_TOKENS", 65536),
               intSetting(env, "MCP_MAX_QUEUE", 128)));
+    }
+
+    /**
+     * libtorch's intra-op threads on CPU: MCP_NUM_THREADS, else {@code
+     * -Dai.djl.pytorch.num_threads}, else every core. A decode step's matmuls split across cores,
+     * so a server uses them all; tests and the single-stream benchmark pin one.
+     */
+    private static int threads(Map<String, String> env) {
+      String property = System.getProperty("ai.djl.pytorch.num_threads");
+      int dflt =
+          property != null && !property.isBlank()
+              ? Integer.parseInt(property.trim())
+              : Runtime.getRuntime().availableProcessors();
+      int n = intSetting(env, "MCP_NUM_THREADS", dflt);
+      if (n < 1) {
+        throw new IllegalArgumentException("MCP_NUM_THREADS must be at least 1, got " + n);
+      }
+      return n;
     }
 
     private static int parsePort(String v, String where) {
@@ -99,17 +125,23 @@ public final class Main {
   public static Running start(Settings s) throws InterruptedException {
     Device device = ModelBundle.chooseDevice(s.device());
     DataType dtype = ModelBundle.chooseDtype(s.dtype(), device);
+    if (!device.isGpu()) {
+      // Set before the scheduler thread exists: libtorch applies the count to a thread on its first
+      // op.
+      JniUtils.setNumThreads(s.threads());
+    }
     ModelBundle model = ModelBundle.load(s.modelDir(), device, dtype);
     InferenceMetrics metrics = new InferenceMetrics();
     Scheduler scheduler = new Scheduler(model.engine(), model.tokenizer(), s.limits(), metrics);
     EndpointServer server =
         new EndpointServer(s.host(), s.port(), scheduler, metrics, model.name());
     log.info(
-        "mcp-inference-endpoint listening on {}:{} model={} engine={} tokenizer={} context={} maxBatchSize={} maxBatchTokens={} maxQueue={}",
+        "mcp-inference-endpoint listening on {}:{} model={} engine={} threads={} tokenizer={} context={} maxBatchSize={} maxBatchTokens={} maxQueue={}",
         s.host(),
         server.port(),
         s.modelDir().toAbsolutePath(),
         model.engine().describe(),
+        device.isGpu() ? "n/a" : s.threads(),
         model.tokenizer().source(),
         model.engine().config().maxPositions(),
         s.limits().maxBatchSize(),

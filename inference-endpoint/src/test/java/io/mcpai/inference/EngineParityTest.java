@@ -1,6 +1,7 @@
 package io.mcpai.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
@@ -88,6 +89,91 @@ class EngineParityTest {
       }
       seqs.forEach(LlamaEngine.Sequence::close);
       assertThat(batched).isEqualTo(alone);
+    }
+  }
+
+  @Test
+  void batchedDecodeInAnySlotOrderEqualsOneAtATime() {
+    // Sequences whose cache slots are not in batch order (the attention gathers them), one of them
+    // reusing the slot of a longer, finished sequence (its stale keys must stay masked out).
+    LlamaConfig config = new LlamaConfig(48, 80, 2, 6, 2, 130, 64, 10000, 1e-6, false, 1, 2);
+    Path dir = RandomLlama.write(tmp.resolve("o"), config, 11);
+    try (ModelWeights w = ModelWeights.open(dir);
+        DjlLlama djl = new DjlLlama(w, Device.cpu(), DataType.FLOAT32)) {
+      int[][] prompts = {{1, 7}, {1, 50, 51, 52}, {1, 9, 8, 7, 6, 5, 4, 3, 2}};
+      List<List<Integer>> alone = new ArrayList<>();
+      for (int[] p : prompts) {
+        alone.add(greedy(djl, p, 10));
+      }
+      LlamaEngine.Sequence first = djl.newSequence(); // slot 0
+      LlamaEngine.Sequence long1 = djl.newSequence(); // slot 1: filled, then freed
+      djl.forward(List.of(long1), List.<int[]>of(new int[] {1, 3, 5, 7, 9, 11, 13, 15, 17, 19}));
+      long1.close();
+      LlamaEngine.Sequence reuse = djl.newSequence(); // slot 1 again, with stale keys behind it
+      List<LlamaEngine.Sequence> seqs = List.of(reuse, first, djl.newSequence()); // slots 1, 0, 2
+      List<List<Integer>> batched = new ArrayList<>();
+      List<int[]> next = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        int t = argmax(djl.forward(List.of(seqs.get(i)), List.<int[]>of(prompts[i]))[0]);
+        batched.add(new ArrayList<>(List.of(t)));
+        next.add(new int[] {t});
+      }
+      for (int step = 1; step < 10; step++) {
+        LlamaEngine.Step s = djl.step(seqs, next, new boolean[] {true, false, true});
+        for (int i = 0; i < 3; i++) {
+          int t = s.greedy()[i];
+          assertThat(s.logits()[i] == null).isEqualTo(i == 1);
+          if (s.logits()[i] != null) {
+            float[] l = s.logits()[i];
+            assertThat(argmax(l)).isEqualTo(t);
+            double sum = 0;
+            for (float v : l) {
+              sum += Math.exp(v - l[t]);
+            }
+            assertThat((double) s.greedyLogProb()[i]).isCloseTo(-Math.log(sum), within(1e-4));
+          }
+          batched.get(i).add(t);
+          next.set(i, new int[] {t});
+        }
+      }
+      seqs.forEach(LlamaEngine.Sequence::close);
+      assertThat(batched).isEqualTo(alone);
+    }
+  }
+
+  @Test
+  void wideBatchesEqualOneAtATime() {
+    // 12 rows and more take the head's other matmul form (13: padded to 16); 16: unpadded.
+    LlamaConfig config = new LlamaConfig(32, 48, 1, 4, 2, 97, 48, 10000, 1e-5, false, 1, 2);
+    Path dir = RandomLlama.write(tmp.resolve("w"), config, 5);
+    try (ModelWeights w = ModelWeights.open(dir);
+        DjlLlama djl = new DjlLlama(w, Device.cpu(), DataType.FLOAT32)) {
+      for (int n : new int[] {13, 16}) {
+        List<LlamaEngine.Sequence> alone = new ArrayList<>();
+        List<LlamaEngine.Sequence> together = new ArrayList<>();
+        List<int[]> next = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+          int[] prompt = {1, 2 + i, 40 + i};
+          alone.add(djl.newSequence());
+          together.add(djl.newSequence());
+          djl.forward(List.of(alone.get(i)), List.<int[]>of(prompt));
+          djl.forward(List.of(together.get(i)), List.<int[]>of(prompt));
+          next.add(new int[] {(7 * i) % 97});
+        }
+        boolean[] all = new boolean[n];
+        java.util.Arrays.fill(all, true);
+        for (int step = 0; step < 4; step++) {
+          LlamaEngine.Step batched = djl.step(together, next, all);
+          for (int i = 0; i < n; i++) {
+            float[] one = djl.forward(List.of(alone.get(i)), List.of(next.get(i)))[0];
+            assertClose(one, batched.logits()[i], step);
+            assertThat(batched.greedy()[i]).isEqualTo(argmax(one));
+            next.set(i, new int[] {batched.greedy()[i]});
+          }
+        }
+        alone.forEach(LlamaEngine.Sequence::close);
+        together.forEach(LlamaEngine.Sequence::close);
+      }
     }
   }
 

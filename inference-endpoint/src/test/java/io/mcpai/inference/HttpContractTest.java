@@ -50,7 +50,8 @@ class HttpContractTest {
     java.nio.file.Files.writeString(dir.resolve(ByteTokenizer.MARKER), "bytes");
     slow =
         Main.start(
-            new Main.Settings("127.0.0.1", 0, dir, "cpu", "auto", new SchedulerConfig(1, 4096, 1)));
+            new Main.Settings(
+                "127.0.0.1", 0, dir, "cpu", "auto", 1, new SchedulerConfig(1, 4096, 1)));
   }
 
   @AfterAll

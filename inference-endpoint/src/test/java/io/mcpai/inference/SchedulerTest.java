@@ -190,6 +190,26 @@ class SchedulerTest {
   }
 
   @Test
+  void topKKeepsExactlyTheKMostLikelyTokens() {
+    // Negative, positive and -inf logits, and a tie at the cut: the order must follow the values.
+    float[] logits = new float[40];
+    for (int i = 0; i < logits.length; i++) {
+      logits[i] = (float) Math.cos(i * 0.7) * 4 - 1;
+    }
+    logits[5] = Float.NEGATIVE_INFINITY;
+    logits[17] = 6f; // best
+    logits[30] = 5.5f;
+    logits[3] = 5.25f;
+    logits[22] = 5.25f; // tied with 3: the lower id is kept first
+    java.util.Set<Integer> seen = new java.util.TreeSet<>();
+    for (long seed = 0; seed < 300; seed++) {
+      Sampler k3 = new Sampler(new SamplingParams(5, true, 2.0, 3, 1.0, 1.0, seed, List.of()));
+      seen.add(k3.next(logits, new int[] {1}, 1).id());
+    }
+    assertThat(seen).containsExactly(3, 17, 30);
+  }
+
+  @Test
   void stopSequenceEndsGeneration() throws Exception {
     int[] prompt = {1, 50, 60, 70};
     Outcome free = run(1, List.of(prompt), List.of(SamplingParams.greedy(30))).get(0);

@@ -2,6 +2,7 @@ package io.mcpai.bench;
 
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.pytorch.jni.JniUtils;
 import io.mcpai.core.tokenizer.Tokenizer;
 import io.mcpai.inference.engine.DjlLlama;
 import io.mcpai.inference.engine.LlamaEngine;
@@ -30,12 +31,15 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * ./mvnw -B -o -q -pl tests -am package -DskipTests
  * java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -cp tests/target/benchmarks.jar \
- *     io.mcpai.bench.InferenceBenchmark 15m [tokens=128] [streams=1,4,16,64] [repeats=3]
+ *     io.mcpai.bench.InferenceBenchmark 15m [tokens=128] [streams=1,4,16,64] [repeats=3] \
+ *     [threads=1,2]
  * </pre>
  *
  * Single stream: one sequence, decode steps only (prefill excluded), median of repeats. Aggregate:
  * N concurrent requests through the continuous-batching scheduler, all generated tokens over wall
- * time; TTFT is submission to first token. Peak RSS is the process's VmHWM.
+ * time; TTFT is submission to first token. Peak RSS is the process's VmHWM. With threads=1,2 each
+ * thread count runs in turn in the same process; ratios are given against the first count's single
+ * stream (the issue's one-thread baseline) and against the same count's.
  */
 public final class InferenceBenchmark {
   private InferenceBenchmark() {}
@@ -54,11 +58,14 @@ public final class InferenceBenchmark {
     int tokens = 128;
     int repeats = 3;
     int[] streams = {1, 4, 16, 64};
+    int[] threads = {Integer.getInteger("ai.djl.pytorch.num_threads", 1)};
     for (String a : Arrays.copyOfRange(args, Math.min(1, args.length), args.length)) {
       if (a.startsWith("tokens=")) {
         tokens = Integer.parseInt(a.substring(7));
       } else if (a.startsWith("repeats=")) {
         repeats = Integer.parseInt(a.substring(8));
+      } else if (a.startsWith("threads=")) {
+        threads = Arrays.stream(a.substring(8).split(",")).mapToInt(Integer::parseInt).toArray();
       } else if (a.startsWith("streams=")) {
         streams = Arrays.stream(a.substring(8).split(",")).mapToInt(Integer::parseInt).toArray();
       }
@@ -80,21 +87,29 @@ public final class InferenceBenchmark {
     try (ModelWeights w = ModelWeights.open(dir);
         DjlLlama engine = new DjlLlama(w, device, DataType.FLOAT32)) {
       System.out.printf(
-          "engine %s, intra-op threads %s%n",
-          engine.describe(), System.getProperty("ai.djl.pytorch.num_threads", "(default)"));
+          "engine %s, intra-op threads %s%n", engine.describe(), Arrays.toString(threads));
       int decode = Math.min(tokens, c.maxPositions() - 9);
       singleStream(engine, decode, 1); // warm-up
-      double[] rates = new double[repeats];
-      for (int r = 0; r < repeats; r++) {
-        rates[r] = singleStream(engine, decode, r + 2);
-      }
-      Arrays.sort(rates);
-      double single = rates[repeats / 2];
-      System.out.printf(
-          "single stream decode: median %.1f tok/s (min %.1f, max %.1f, %d runs of %d tokens)%n",
-          single, rates[0], rates[repeats - 1], repeats, decode);
-      for (int n : streams) {
-        aggregate(engine, n, decode, single);
+      double baseline = 0; // the baseline: single stream with the first thread count (1)
+      for (int t : threads) {
+        // From this (main) thread: libtorch applies the count here at once, and to each new
+        // scheduler thread at its first op.
+        JniUtils.setNumThreads(t);
+        double[] rates = new double[repeats];
+        for (int r = 0; r < repeats; r++) {
+          rates[r] = singleStream(engine, decode, r + 2);
+        }
+        Arrays.sort(rates);
+        double single = rates[repeats / 2];
+        if (baseline == 0) {
+          baseline = single;
+        }
+        System.out.printf(
+            "threads %d: single stream decode: median %.1f tok/s (min %.1f, max %.1f, %d runs of %d tokens)%n",
+            t, single, rates[0], rates[repeats - 1], repeats, decode);
+        for (int n : streams) {
+          aggregate(engine, n, decode, baseline, single, t);
+        }
       }
     }
     System.out.printf("peak RSS: %d MiB%n", peakRssKb() / 1024);
@@ -103,17 +118,20 @@ public final class InferenceBenchmark {
   static double singleStream(LlamaEngine e, int n, int seed) {
     try (LlamaEngine.Sequence s = e.newSequence()) {
       int[] prompt = {1, 100 + seed, 200, 300, 400, 500, 600, 700};
-      float[] logits = e.forward(List.of(s), List.<int[]>of(prompt))[0];
+      // Greedy through engine.step, as the scheduler serves a greedy request (argmax native).
+      boolean[] greedy = {false};
+      int t = e.step(List.of(s), List.<int[]>of(prompt), greedy).greedy()[0];
       long start = System.nanoTime();
       for (int i = 0; i < n; i++) {
-        int t = argmax(logits);
-        logits = e.forward(List.of(s), List.<int[]>of(new int[] {t}))[0];
+        t = e.step(List.of(s), List.<int[]>of(new int[] {t}), greedy).greedy()[0];
       }
       return n / ((System.nanoTime() - start) / 1e9);
     }
   }
 
-  static void aggregate(LlamaEngine e, int n, int tokens, double single) throws Exception {
+  static void aggregate(
+      LlamaEngine e, int n, int tokens, double baseline, double single, int threads)
+      throws Exception {
     Tokenizer tok = new NullTokenizer(e.config().vocabSize());
     try (Scheduler s =
         new Scheduler(
@@ -155,9 +173,11 @@ public final class InferenceBenchmark {
       double[] t = ttfts.stream().mapToDouble(f -> f.join() / 1e6).sorted().toArray();
       double agg = total / secs;
       System.out.printf(
-          "streams %3d: aggregate %.1f tok/s (%.2fx single), TTFT median %.1f ms, p90 %.1f ms, %d tokens in %.2fs%n",
+          "threads %d, streams %3d: aggregate %.1f tok/s (%.2fx 1-thread single, %.2fx same-threads single), TTFT median %.1f ms, p90 %.1f ms, %d tokens in %.2fs%n",
+          threads,
           n,
           agg,
+          agg / baseline,
           agg / single,
           t[t.length / 2],
           t[(int) Math.min(t.length - 1, Math.floor(t.length * 0.9))],

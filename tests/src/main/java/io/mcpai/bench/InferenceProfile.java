@@ -84,10 +84,11 @@ public final class InferenceProfile {
       prompts.add(new int[] {100 + i});
     }
     try {
+      boolean[] greedy = new boolean[batch]; // as the scheduler serves greedy requests
       for (int i = 0; i < steps; i++) {
-        float[][] logits = e.forward(seqs, prompts);
+        int[] next = e.step(seqs, prompts, greedy).greedy();
         for (int b = 0; b < batch; b++) {
-          prompts.set(b, new int[] {InferenceBenchmark.argmax(logits[b])});
+          prompts.set(b, new int[] {next[b]});
         }
       }
     } finally {

@@ -21,6 +21,43 @@ public interface LlamaEngine extends AutoCloseable {
    */
   float[][] forward(List<? extends Sequence> sequences, List<int[]> tokens);
 
+  /**
+   * What one step hands the samplers: per sequence the greedy token and its log-probability, and
+   * the full logits row only for the sequences that asked for it ({@code logits[i]} is null
+   * otherwise). Greedy requests, the common case, then never copy a vocab-sized row to Java.
+   */
+  record Step(int[] greedy, float[] greedyLogProb, float[][] logits) {}
+
+  /**
+   * {@link #forward}, returning greedy choices for every sequence and logits where {@code
+   * wantLogits[i]}. This default computes them in Java; an engine can do it next to its logits.
+   */
+  default Step step(List<? extends Sequence> sequences, List<int[]> tokens, boolean[] wantLogits) {
+    float[][] all = forward(sequences, tokens);
+    int n = all.length;
+    int[] best = new int[n];
+    float[] logProb = new float[n];
+    for (int i = 0; i < n; i++) {
+      float[] l = all[i];
+      int b = 0;
+      for (int j = 1; j < l.length; j++) {
+        if (l[j] > l[b]) {
+          b = j;
+        }
+      }
+      double sum = 0;
+      for (float v : l) {
+        sum += Math.exp(v - l[b]);
+      }
+      best[i] = b;
+      logProb[i] = (float) -Math.log(sum);
+      if (!wantLogits[i]) {
+        all[i] = null;
+      }
+    }
+    return new Step(best, logProb, all);
+  }
+
   /** Describes the engine for logs, e.g. "djl-pytorch cpu()". */
   String describe();
 

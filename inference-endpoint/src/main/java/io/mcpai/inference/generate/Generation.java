@@ -82,9 +82,22 @@ public final class Generation {
     return sequence.length() == 0 ? prompt : new int[] {ids[count - 1]};
   }
 
-  /** Samples the next token from {@code logits}, reports it, and says whether the request ended. */
-  boolean accept(float[] logits) {
-    Sampler.Choice c = sampler.next(logits, ids, count);
+  /**
+   * Whether {@link #accept} needs this step's full logits row (see {@link Sampler#needsLogits}).
+   */
+  boolean needsLogits() {
+    return sampler.needsLogits();
+  }
+
+  /**
+   * Takes the next token from row {@code row} of an engine step, reports it, and says whether the
+   * request ended.
+   */
+  boolean accept(LlamaEngine.Step step, int row) {
+    Sampler.Choice c =
+        sampler.needsLogits()
+            ? sampler.next(step.logits()[row], ids, count)
+            : new Sampler.Choice(step.greedy()[row], step.greedyLogProb()[row]);
     if (count == ids.length) {
       ids = Arrays.copyOf(ids, ids.length * 2);
     }

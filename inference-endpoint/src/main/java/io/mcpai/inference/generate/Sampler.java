@@ -20,6 +20,15 @@ public final class Sampler {
     this.random = p.seed() == null ? new SplittableRandom() : new SplittableRandom(p.seed());
   }
 
+  /**
+   * Whether this request needs the full logits row: only for sampling or a repetition penalty.
+   * Otherwise the engine's greedy choice (argmax and its log-prob, computed natively) is the
+   * answer.
+   */
+  public boolean needsLogits() {
+    return (p.doSample() && p.temperature() > 0) || p.repetitionPenalty() != 1.0;
+  }
+
   /** {@code history}: prompt and generated ids so far ({@code count} of them), for the penalty. */
   public Choice next(float[] logits, int[] history, int count) {
     boolean sample = p.doSample() && p.temperature() > 0;
@@ -68,11 +77,7 @@ public final class Sampler {
       }
       return argmax(logProbs);
     }
-    Integer[] order = new Integer[n];
-    for (int i = 0; i < n; i++) {
-      order[i] = i;
-    }
-    Arrays.sort(order, (a, b) -> Float.compare(logProbs[b], logProbs[a]));
+    int[] order = byDescendingLogProb(logProbs);
     int keep = p.topK() > 0 ? Math.min(p.topK(), n) : n;
     double cumulative = 0;
     double[] probs = new double[keep];
@@ -97,6 +102,26 @@ public final class Sampler {
       }
     }
     return order[kept - 1];
+  }
+
+  /**
+   * Token ids from most to least likely, ties by id: one primitive sort of (value, id) packed into
+   * longs, instead of sorting 32000 boxed Integers through a comparator (~10x slower).
+   */
+  static int[] byDescendingLogProb(float[] logProbs) {
+    int n = logProbs.length;
+    long[] keys = new long[n];
+    for (int i = 0; i < n; i++) {
+      int bits = Float.floatToIntBits(logProbs[i]);
+      int ascending = bits ^ ((bits >> 31) & 0x7fffffff); // orders as the floats do
+      keys[i] = ((long) ~ascending << 32) | i; // ~: largest first; low half: the id
+    }
+    Arrays.sort(keys);
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = (int) keys[i];
+    }
+    return order;
   }
 
   public static int argmax(float[] v) {

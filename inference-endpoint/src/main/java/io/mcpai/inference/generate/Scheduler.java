@@ -127,14 +127,16 @@ public final class Scheduler implements AutoCloseable {
     }
     g.sequence = engine.newSequence();
     try {
-      float[] logits = engine.forward(List.of(g.sequence), List.of(g.pendingInput()))[0];
+      LlamaEngine.Step first =
+          engine.step(
+              List.of(g.sequence), List.of(g.pendingInput()), new boolean[] {g.needsLogits()});
       metrics.prompt(g.prompt().length);
       long now = System.nanoTime();
       g.firstTokenNanos = now;
       g.lastTokenNanos = now;
       metrics.firstToken(now - g.submittedNanos());
       metrics.step(1, 1);
-      if (g.accept(logits)) {
+      if (g.accept(first, 0)) {
         closeSequence(g);
         return;
       }
@@ -162,12 +164,15 @@ public final class Scheduler implements AutoCloseable {
   private void decode() {
     List<LlamaEngine.Sequence> seqs = new ArrayList<>(running.size());
     List<int[]> inputs = new ArrayList<>(running.size());
-    for (Generation g : running) {
+    boolean[] wantLogits = new boolean[running.size()];
+    for (int i = 0; i < running.size(); i++) {
+      Generation g = running.get(i);
       seqs.add(g.sequence);
       inputs.add(g.pendingInput());
+      wantLogits[i] = g.needsLogits();
     }
     long start = System.nanoTime();
-    float[][] logits = engine.forward(seqs, inputs);
+    LlamaEngine.Step step = engine.step(seqs, inputs, wantLogits);
     long now = System.nanoTime();
     metrics.step(running.size(), now - start);
     List<Generation> done = new ArrayList<>();
@@ -175,7 +180,7 @@ public final class Scheduler implements AutoCloseable {
       Generation g = running.get(i);
       metrics.interToken(now - g.lastTokenNanos);
       g.lastTokenNanos = now;
-      if (g.accept(logits[i])) {
+      if (g.accept(step, i)) {
         done.add(g);
       }
     }
