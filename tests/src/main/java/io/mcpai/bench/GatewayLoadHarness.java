@@ -157,8 +157,10 @@ public final class GatewayLoadHarness {
 
   /** The gateway's JVM options unless --opts says otherwise: the README's recommended ones. */
   static final String DEFAULT_OPTS =
-      "-Xms64m -Xmx128m -XX:+UseSerialGC -XX:MaxDirectMemorySize=64m -XX:ReservedCodeCacheSize=48m"
-          + " -XX:MaxMetaspaceSize=128m -Xss512k -XX:CICompilerCount=2";
+      "-XX:+UseSerialGC -Xms64m -Xmx128m -XX:MaxDirectMemorySize=64m"
+          + " -XX:ReservedCodeCacheSize=48m -XX:MaxMetaspaceSize=128m -Xss512k"
+          + " -XX:CICompilerCount=2 -XX:TieredStopAtLevel=1"
+          + " -Dio.netty.allocator.numDirectArenas=2 -Dio.netty.allocator.numHeapArenas=2";
 
   record Row(
       int rate,
