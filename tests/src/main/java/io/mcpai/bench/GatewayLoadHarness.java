@@ -50,7 +50,7 @@ import java.util.concurrent.locks.LockSupport;
  * ./mvnw -B -q -pl functions/app,tests -am package -DskipTests
  * java -cp tests/target/benchmarks.jar io.mcpai.bench.GatewayLoadHarness \
  *     [--jars functions/app/target/mcp-gateway.jar[,other.jar]] [--opts "JVM opts[|other opts]"] \
- *     [--rounds 1] [--seconds 10] [--rates 500,1000,2000] [--warmup-seconds 10]
+ *     [--rounds 1] [--seconds 10] [--rates 500,1000,2000] [--warmup-seconds 15]
  * </pre>
  *
  * <p>Three processes share the machine: {@link GatewayUpstream} (a one-thread Netty server that
@@ -84,7 +84,7 @@ public final class GatewayLoadHarness {
     List<String> opts = List.of(arg(args, "--opts", DEFAULT_OPTS).split("\\|"));
     int rounds = Integer.parseInt(arg(args, "--rounds", "1"));
     int seconds = Integer.parseInt(arg(args, "--seconds", "10"));
-    int warmup = Integer.parseInt(arg(args, "--warmup-seconds", "10"));
+    int warmup = Integer.parseInt(arg(args, "--warmup-seconds", "15"));
     int maxConns = Integer.parseInt(arg(args, "--max-connections", "512"));
     String jfr = arg(args, "--jfr", null);
     int[] rates =
