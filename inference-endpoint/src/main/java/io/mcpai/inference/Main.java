@@ -3,6 +3,7 @@ package io.mcpai.inference;
 import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
+import io.mcpai.core.config.EnvSettings;
 import io.mcpai.inference.generate.InferenceMetrics;
 import io.mcpai.inference.generate.Scheduler;
 import io.mcpai.inference.generate.SchedulerConfig;
@@ -58,9 +59,9 @@ public final class Main {
           env.getOrDefault("MCP_DTYPE", "auto"),
           threads(env),
           new SchedulerConfig(
-              intSetting(env, "MCP_MAX_BATCH_SIZE", 32),
-              intSetting(env, "MCP_MAX_BATCH_TOKENS", 65536),
-              intSetting(env, "MCP_MAX_QUEUE", 128)));
+              EnvSettings.integer(env, "MCP_MAX_BATCH_SIZE", 32),
+              EnvSettings.integer(env, "MCP_MAX_BATCH_TOKENS", 65536),
+              EnvSettings.integer(env, "MCP_MAX_QUEUE", 128)));
     }
 
     /**
@@ -74,7 +75,7 @@ public final class Main {
           property != null && !property.isBlank()
               ? Integer.parseInt(property.trim())
               : Runtime.getRuntime().availableProcessors();
-      int n = intSetting(env, "MCP_NUM_THREADS", dflt);
+      int n = EnvSettings.integer(env, "MCP_NUM_THREADS", dflt);
       if (n < 1) {
         throw new IllegalArgumentException("MCP_NUM_THREADS must be at least 1, got " + n);
       }
@@ -91,18 +92,6 @@ public final class Main {
       } catch (NumberFormatException e) {
         throw new IllegalArgumentException(
             where + " must be a port number (0-65535), got '" + v + "'");
-      }
-    }
-
-    private static int intSetting(Map<String, String> env, String name, int dflt) {
-      String v = env.get(name);
-      if (v == null || v.isBlank()) {
-        return dflt;
-      }
-      try {
-        return Integer.parseInt(v.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(name + " must be an integer, got '" + v + "'");
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.mcpai.app;
 
+import io.mcpai.core.config.EnvSettings;
 import io.mcpai.core.routing.ProviderRouter;
 import io.mcpai.core.routing.RoutedProvider;
 import java.nio.file.Path;
@@ -79,48 +80,24 @@ record GatewaySettings(
         env,
         Path.of(env.getOrDefault("MCP_ENDPOINT_JAR", EmbeddedEndpoints.DEFAULT_JAR)),
         log.isBlank() || log.equals("off") ? null : Path.of(log),
-        integer(env, "MCP_REQUEST_LOG_QUEUE", 65536),
+        EnvSettings.integer(env, "MCP_REQUEST_LOG_QUEUE", 65536),
         weights == null || weights.isBlank() ? null : Path.of(weights),
-        Duration.ofMillis(integer(env, "MCP_ROUTING_WEIGHTS_POLL_MS", 1000)),
+        Duration.ofMillis(EnvSettings.integer(env, "MCP_ROUTING_WEIGHTS_POLL_MS", 1000)),
         new ProviderRouter.Settings(
             mode,
-            integer(env, "MCP_MAX_ATTEMPTS", 3),
-            Duration.ofMillis(integer(env, "MCP_RETRY_BACKOFF_MS", 25)),
+            EnvSettings.integer(env, "MCP_MAX_ATTEMPTS", 3),
+            Duration.ofMillis(EnvSettings.integer(env, "MCP_RETRY_BACKOFF_MS", 25)),
             Duration.ofMillis(500),
-            Duration.ofMillis(integer(env, "MCP_HEALTH_INTERVAL_MS", 5000))),
+            Duration.ofMillis(EnvSettings.integer(env, "MCP_HEALTH_INTERVAL_MS", 5000))),
         new RoutedProvider.BreakerSettings(
-            integer(env, "MCP_BREAKER_WINDOW", 20),
-            integer(env, "MCP_BREAKER_MIN_CALLS", 5),
-            (float) number(env, "MCP_BREAKER_FAILURE_RATE", 50),
-            Duration.ofMillis(integer(env, "MCP_BREAKER_OPEN_MS", 10000)),
-            integer(env, "MCP_BREAKER_HALF_OPEN_CALLS", 2)),
-        number(env, "MCP_RETRY_BUDGET_RATIO", 0.2),
-        number(env, "MCP_RETRY_BUDGET_MIN_PER_S", 10),
-        integer(env, "MCP_EMBEDDED_BASE_PORT", 8001),
-        Duration.ofSeconds(integer(env, "MCP_EMBEDDED_START_TIMEOUT_S", 180)));
-  }
-
-  private static int integer(Map<String, String> env, String name, int dflt) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return dflt;
-    }
-    try {
-      return Integer.parseInt(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got '" + v + "'");
-    }
-  }
-
-  private static double number(Map<String, String> env, String name, double dflt) {
-    String v = env.get(name);
-    if (v == null || v.isBlank()) {
-      return dflt;
-    }
-    try {
-      return Double.parseDouble(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a number, got '" + v + "'");
-    }
+            EnvSettings.integer(env, "MCP_BREAKER_WINDOW", 20),
+            EnvSettings.integer(env, "MCP_BREAKER_MIN_CALLS", 5),
+            (float) EnvSettings.number(env, "MCP_BREAKER_FAILURE_RATE", 50),
+            Duration.ofMillis(EnvSettings.integer(env, "MCP_BREAKER_OPEN_MS", 10000)),
+            EnvSettings.integer(env, "MCP_BREAKER_HALF_OPEN_CALLS", 2)),
+        EnvSettings.number(env, "MCP_RETRY_BUDGET_RATIO", 0.2),
+        EnvSettings.number(env, "MCP_RETRY_BUDGET_MIN_PER_S", 10),
+        EnvSettings.integer(env, "MCP_EMBEDDED_BASE_PORT", 8001),
+        Duration.ofSeconds(EnvSettings.integer(env, "MCP_EMBEDDED_START_TIMEOUT_S", 180)));
   }
 }
