@@ -13,6 +13,7 @@ import io.mcpai.core.provider.ProviderClient;
 import io.mcpai.core.provider.ProviderClientFactory;
 import io.mcpai.core.provider.ProviderConfig;
 import io.mcpai.core.provider.ProviderException;
+import io.mcpai.core.provider.StreamListener;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -22,15 +23,21 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.eventstream.HeaderValue;
+import software.amazon.eventstream.Message;
 
 /**
  * Each cloud client against a local server that checks what the cloud checks, with the endpoint
@@ -232,6 +239,135 @@ class CloudClientsTest {
                 assertThat(e.retryable()).as("a provider-side 403 fails over").isTrue();
               });
     }
+  }
+
+  /**
+   * SageMaker's response stream as the service sends it: AWS event-stream messages (encoded with
+   * the SDK's own eventstream library, CRCs and all), each a PayloadPart carrying the container's
+   * JSON lines cut at arbitrary byte offsets, here even inside a UTF-8 character.
+   */
+  @Test
+  void sageMakerStreamsPayloadPartsSplitAnywhere() throws Exception {
+    String lines =
+        "{\"token\":{\"id\":1,\"text\":\"héllo\"}}\n"
+            + "{\"token\":{\"id\":2,\"text\":\" wörld\"}}\n"
+            + "{\"token\":{\"id\":2,\"text\":\"</s>\",\"special\":true},"
+            + "\"generated_text\":\"héllo wörld\","
+            + "\"details\":{\"finish_reason\":\"eos_token\",\"generated_tokens\":3}}\n";
+    byte[] all = lines.getBytes(StandardCharsets.UTF_8);
+    List<byte[]> parts = new ArrayList<>();
+    int[] cuts = {3, 17, 18, 40, 41, all.length};
+    for (int i = 0, from = 0; i < cuts.length; from = cuts[i++]) {
+      parts.add(java.util.Arrays.copyOfRange(all, from, cuts[i]));
+    }
+    URI uri = serveEventStream(parts, null);
+    System.setProperty("aws.accessKeyId", KEY_ID);
+    System.setProperty("aws.secretAccessKey", SECRET);
+    try (ProviderClient c =
+        ProviderClientFactory.forConfig(
+            config("sagemaker", uri, "us-west-2", Map.of("endpoint_name", "llama-chat")),
+            Map.of())) {
+      Collected got = collect(c);
+      assertThat(got.done.get(10, TimeUnit.SECONDS).text()).isEqualTo("héllo wörld");
+      assertThat(String.join("|", got.tokens)).isEqualTo("héllo| wörld");
+    }
+    assertThat(seen).containsExactly("POST /endpoints/llama-chat/invocations-response-stream");
+  }
+
+  @Test
+  void aModelStreamErrorMidStreamEndsTheStreamWithAnError() throws Exception {
+    byte[] first = "{\"token\":{\"id\":1,\"text\":\"partial\"}}\n".getBytes(StandardCharsets.UTF_8);
+    URI uri = serveEventStream(List.of(first), "{\"Message\":\"CUDA out of memory\"}");
+    System.setProperty("aws.accessKeyId", KEY_ID);
+    System.setProperty("aws.secretAccessKey", SECRET);
+    try (ProviderClient c =
+        ProviderClientFactory.forConfig(
+            config("sagemaker", uri, "us-west-2", Map.of("endpoint_name", "llama-chat")),
+            Map.of())) {
+      Collected got = collect(c);
+      assertThatThrownBy(() -> got.done.get(10, TimeUnit.SECONDS))
+          .cause()
+          .isInstanceOf(ProviderException.class)
+          .hasMessageContaining("CUDA out of memory");
+      assertThat(got.tokens).containsExactly("partial");
+    }
+  }
+
+  private record Collected(List<String> tokens, CompletableFuture<Completion> done) {}
+
+  private static Collected collect(ProviderClient c) {
+    Collected got = new Collected(new CopyOnWriteArrayList<>(), new CompletableFuture<>());
+    c.stream(
+        CALL,
+        new StreamListener() {
+          @Override
+          public void onToken(String text) {
+            got.tokens.add(text);
+          }
+
+          @Override
+          public void onComplete(Completion completion) {
+            got.done.complete(completion);
+          }
+
+          @Override
+          public void onError(Throwable error) {
+            got.done.completeExceptionally(error);
+          }
+        });
+    return got;
+  }
+
+  /**
+   * A SigV4-checking server answering InvokeEndpointWithResponseStream: the parts as PayloadPart
+   * events, then, when given, a ModelStreamError exception event with that JSON payload.
+   */
+  private URI serveEventStream(List<byte[]> parts, String errorPayload) throws IOException {
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    server.createContext(
+        "/",
+        ex -> {
+          ex.setAttribute("body", ex.getRequestBody().readAllBytes());
+          seen.add(ex.getRequestMethod() + " " + ex.getRequestURI().getRawPath());
+          String problem = verifySigV4(ex, "us-west-2", "sagemaker", SECRET);
+          if (problem != null
+              || !"application/jsonlines"
+                  .equals(ex.getRequestHeaders().getFirst("X-Amzn-SageMaker-Accept"))) {
+            byte[] out = ("{\"message\":\"" + problem + "\"}").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(403, out.length);
+            ex.getResponseBody().write(out);
+            ex.close();
+            return;
+          }
+          ex.getResponseHeaders().set("content-type", "application/vnd.amazon.eventstream");
+          ex.sendResponseHeaders(200, 0); // chunked, as the service streams
+          try (OutputStream o = ex.getResponseBody()) {
+            for (byte[] part : parts) {
+              o.write(event("event", "PayloadPart", "application/octet-stream", part));
+              o.flush();
+            }
+            if (errorPayload != null) {
+              Map<String, HeaderValue> h = new LinkedHashMap<>();
+              h.put(":message-type", HeaderValue.fromString("exception"));
+              h.put(":exception-type", HeaderValue.fromString("ModelStreamError"));
+              h.put(":content-type", HeaderValue.fromString("application/json"));
+              o.write(
+                  new Message(h, errorPayload.getBytes(StandardCharsets.UTF_8))
+                      .toByteBuffer()
+                      .array());
+            }
+          }
+        });
+    server.start();
+    return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+  }
+
+  private static byte[] event(String type, String event, String contentType, byte[] payload) {
+    Map<String, HeaderValue> h = new LinkedHashMap<>();
+    h.put(":message-type", HeaderValue.fromString(type));
+    h.put(":event-type", HeaderValue.fromString(event));
+    h.put(":content-type", HeaderValue.fromString(contentType));
+    return new Message(h, payload).toByteBuffer().array();
   }
 
   // ---- Vertex AI: bearer token, rawPredict URL ----
