@@ -4,7 +4,7 @@ terraform {
   required_providers {
     aws = {
       source  = "hashicorp/aws"
-      version = ">= 5.70, < 7.0"
+      version = ">= 6.0, < 7.0"
     }
     archive = {
       source  = "hashicorp/archive"
@@ -12,11 +12,11 @@ terraform {
     }
     google = {
       source  = "hashicorp/google"
-      version = ">= 6.30, < 8.0"
+      version = ">= 6.50, < 7.0"
     }
     azurerm = {
       source  = "hashicorp/azurerm"
-      version = "~> 4.0"
+      version = ">= 4.20, < 5.0"
     }
     azapi = {
       source  = "Azure/azapi"

@@ -1,10 +1,6 @@
 # Two Lambdas from one shaded jar, told apart by SPRING_CLOUD_FUNCTION_DEFINITION: the gateway
 # behind a Function URL, and the batch trigger fed by SQS with a dead-letter queue.
 
-data "aws_region" "current" {}
-data "aws_caller_identity" "current" {}
-data "aws_partition" "current" {}
-
 locals {
   gateway_name = "${var.name_prefix}-gateway"
   batch_name   = "${var.name_prefix}-batch-trigger"
@@ -19,7 +15,6 @@ locals {
     { for name, arn in var.secret_arns : "${name}_SECRET_ARN" => arn },
     var.extra_env,
   )
-  log_group_arn = "arn:${data.aws_partition.current.partition}:logs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:log-group:/aws/lambda/${var.name_prefix}-*"
 }
 
 data "aws_iam_policy_document" "assume" {
@@ -43,7 +38,7 @@ data "aws_iam_policy_document" "functions" {
   statement {
     sid       = "Logs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = ["${local.log_group_arn}:*"]
+    resources = ["${aws_cloudwatch_log_group.gateway.arn}:*", "${aws_cloudwatch_log_group.batch.arn}:*"]
   }
   statement {
     sid = "BatchQueue"
@@ -150,7 +145,8 @@ resource "aws_lambda_function_url" "gateway" {
   function_name      = aws_lambda_function.gateway.function_name
   qualifier          = aws_lambda_alias.gateway.name
   authorization_type = var.function_url_auth
-  invoke_mode        = "RESPONSE_STREAM"
+  # The Java runtime cannot stream a response; SSE answers arrive whole.
+  invoke_mode = "BUFFERED"
 }
 
 resource "aws_lambda_function" "batch_trigger" {

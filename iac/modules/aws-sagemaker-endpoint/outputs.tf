@@ -10,14 +10,14 @@ output "endpoint_arn" {
 
 output "invocations_url" {
   description = "The runtime URL (SigV4-signed POST) that reaches the container's /invocations."
-  value       = "https://runtime.sagemaker.${data.aws_region.current.name}.amazonaws.com/endpoints/${aws_sagemaker_endpoint.llama.name}/invocations"
+  value       = "https://runtime.sagemaker.${data.aws_region.current.region}.amazonaws.com/endpoints/${aws_sagemaker_endpoint.llama.name}/invocations"
 }
 
 output "provider" {
   description = "This endpoint as an entry of the gateway's providers file (kind sagemaker)."
   value = {
     kind           = "sagemaker"
-    region         = data.aws_region.current.name
+    region         = data.aws_region.current.region
     endpoint_name  = aws_sagemaker_endpoint.llama.name
     context_window = var.context_window
   }

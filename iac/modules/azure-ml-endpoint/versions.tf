@@ -4,7 +4,7 @@ terraform {
   required_providers {
     azurerm = {
       source  = "hashicorp/azurerm"
-      version = "~> 4.0"
+      version = ">= 4.20, < 5.0"
     }
     azapi = {
       source  = "Azure/azapi"
