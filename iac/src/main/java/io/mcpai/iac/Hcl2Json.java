@@ -33,19 +33,7 @@ public final class Hcl2Json {
   public static Hcl2Json install(Path nodeDir, String version) throws IOException {
     Path pkg = nodeDir.resolve("node_modules/@cdktf/hcl2json/package.json");
     if (!Files.exists(pkg) || !installedVersion(pkg).equals(version)) {
-      Files.createDirectories(nodeDir);
-      run(
-          List.of(
-              "npm",
-              "install",
-              "--prefix",
-              nodeDir.toString(),
-              "--no-audit",
-              "--no-fund",
-              "--loglevel=error",
-              "@cdktf/hcl2json@" + version),
-          nodeDir,
-          300);
+      npmInstall(nodeDir, List.of("@cdktf/hcl2json@" + version));
     }
     try (InputStream in = Hcl2Json.class.getResourceAsStream("parse-hcl.js")) {
       Files.copy(in, nodeDir.resolve("parse-hcl.js"), StandardCopyOption.REPLACE_EXISTING);
@@ -53,7 +41,30 @@ public final class Hcl2Json {
     return new Hcl2Json(nodeDir);
   }
 
-  private static String installedVersion(Path pkg) throws IOException {
+  /**
+   * {@code npm install --prefix dir} of exact package versions: no peer dependencies, no install
+   * scripts (the packages are read, never run as builds).
+   */
+  static void npmInstall(Path dir, List<String> packages) throws IOException {
+    Files.createDirectories(dir);
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                "npm",
+                "install",
+                "--prefix",
+                dir.toString(),
+                "--no-audit",
+                "--no-fund",
+                "--omit=peer",
+                "--legacy-peer-deps",
+                "--ignore-scripts",
+                "--loglevel=error"));
+    cmd.addAll(packages);
+    run(cmd, dir, 600);
+  }
+
+  static String installedVersion(Path pkg) throws IOException {
     return JSON.readTree(pkg.toFile()).path("version").asText();
   }
 
@@ -75,7 +86,8 @@ public final class Hcl2Json {
     }
   }
 
-  private static void run(List<String> cmd, Path dir, long timeoutSeconds) throws IOException {
+  /** Runs a command in {@code dir}; its output, or an exception carrying it when it fails. */
+  static String run(List<String> cmd, Path dir, long timeoutSeconds) throws IOException {
     Process p;
     try {
       p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
@@ -103,6 +115,7 @@ public final class Hcl2Json {
                 + ":\n"
                 + new String(output, StandardCharsets.UTF_8));
       }
+      return new String(output, StandardCharsets.UTF_8);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       p.destroyForcibly();
