@@ -26,6 +26,7 @@ module "endpoint" {
   resource_group_name   = azurerm_resource_group.mcp.name
   location              = azurerm_resource_group.mcp.location
   image_uri             = var.image_uri
+  acr_id                = var.acr_id
   instance_type         = var.instance_type
   invoker_principal_ids = [module.functions.principal_id]
 }

@@ -26,6 +26,12 @@ variable "image_uri" {
   type        = string
 }
 
+variable "acr_id" {
+  description = "Resource id of the ACR holding image_uri (the endpoint gets AcrPull on it)."
+  type        = string
+  default     = null
+}
+
 variable "instance_type" {
   description = "Azure ML GPU VM size."
   type        = string

@@ -55,5 +55,6 @@ module "azure_endpoint" {
   resource_group_name   = azurerm_resource_group.mcp.name
   location              = azurerm_resource_group.mcp.location
   image_uri             = var.azure_image_uri
+  acr_id                = var.azure_acr_id
   invoker_principal_ids = [module.azure_functions.principal_id]
 }

@@ -69,6 +69,12 @@ variable "azure_image_uri" {
   type        = string
 }
 
+variable "azure_acr_id" {
+  description = "Resource id of the ACR holding azure_image_uri (the endpoint gets AcrPull on it)."
+  type        = string
+  default     = null
+}
+
 variable "azure_resource_group_name" {
   description = "Resource group created on Azure."
   type        = string

@@ -24,7 +24,7 @@ data "aws_iam_policy_document" "assume" {
 }
 
 resource "aws_iam_role" "endpoint" {
-  name               = "${var.name}-sagemaker"
+  name               = substr("${var.name}-sagemaker", 0, 64)
   assume_role_policy = data.aws_iam_policy_document.assume.json
   tags               = var.tags
 }
@@ -86,7 +86,7 @@ resource "aws_sagemaker_model" "llama" {
 }
 
 resource "aws_sagemaker_endpoint_configuration" "llama" {
-  name_prefix = "${var.name}-"
+  name_prefix = "${substr(var.name, 0, 30)}-"
   tags        = var.tags
 
   production_variants {

@@ -11,10 +11,20 @@ resource "random_string" "suffix" {
   special = false
 }
 
+resource "azurerm_log_analytics_workspace" "ml" {
+  name                = "${var.name_prefix}-ml-logs"
+  resource_group_name = var.resource_group_name
+  location            = var.location
+  sku                 = "PerGB2018"
+  retention_in_days   = 30
+  tags                = var.tags
+}
+
 resource "azurerm_application_insights" "ml" {
   name                = "${var.name_prefix}-ml-insights"
   resource_group_name = var.resource_group_name
   location            = var.location
+  workspace_id        = azurerm_log_analytics_workspace.ml.id
   application_type    = "web"
   tags                = var.tags
 }
@@ -148,6 +158,8 @@ resource "azapi_resource" "deployment" {
     }
   }
 
+  depends_on = [azurerm_role_assignment.acr_pull]
+
   timeouts {
     create = "90m"
     update = "90m"
@@ -166,6 +178,14 @@ resource "azapi_update_resource" "traffic" {
   }
 
   depends_on = [azapi_resource.deployment]
+}
+
+# The endpoint pulls our image with its own identity.
+resource "azurerm_role_assignment" "acr_pull" {
+  count                = var.acr_id == null ? 0 : 1
+  scope                = var.acr_id
+  role_definition_name = "AcrPull"
+  principal_id         = azapi_resource.endpoint.identity[0].principal_id
 }
 
 resource "azurerm_role_assignment" "invokers" {

@@ -46,6 +46,12 @@ variable "image_uri" {
   type        = string
 }
 
+variable "acr_id" {
+  description = "Azure Container Registry holding image_uri; the endpoint's identity gets AcrPull on it. null: a registry the workspace can already pull from."
+  type        = string
+  default     = null
+}
+
 variable "instance_type" {
   description = "GPU VM size of the managed deployment."
   type        = string

@@ -49,7 +49,7 @@ resource "google_project_iam_member" "vertex_user" {
 
 resource "google_storage_bucket" "source" {
   project                     = var.project_id
-  name                        = "${var.project_id}-${var.name_prefix}-functions-source"
+  name                        = "${var.project_id}-${var.name_prefix}-fn-src"
   location                    = var.region
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"

@@ -20,8 +20,8 @@ variable "name_prefix" {
   default     = "mcp"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,20}$", var.name_prefix))
-    error_message = "name_prefix must be 2-21 lowercase letters, digits or '-', starting with a letter."
+    condition     = can(regex("^[a-z][a-z0-9-]{1,14}$", var.name_prefix))
+    error_message = "name_prefix must be 2-15 lowercase letters, digits or '-', starting with a letter (service account ids are at most 30 characters)."
   }
 }
 
