@@ -6,15 +6,21 @@ locals {
   batch_name   = "${var.name_prefix}-batch-trigger"
   has_config   = length(var.providers_config) > 0
 
-  # Settings both functions share; credentials appear only as secret ARNs.
-  common_env = merge(
+  # Settings both functions share; credentials appear only as secret ARNs. Empty values are
+  # left out: an unset setting keeps the application's default.
+  common_env = { for k, v in merge(
     {
       MCP_REQUEST_LOG    = "off"
       MCP_PROVIDERS_FILE = local.has_config ? "/opt/mcp/providers.yaml" : ""
     },
     { for name, arn in var.secret_arns : "${name}_SECRET_ARN" => arn },
     var.extra_env,
-  )
+  ) : k => v if v != "" }
+  batch_env = { for k, v in {
+    MCP_BATCH_LAUNCHER = var.batch_launcher
+    MCP_BATCH_COMMAND  = var.batch_command
+    MCP_BATCH_LOG_DIR  = "/tmp/mcp-batch"
+  } : k => v if v != "" }
 }
 
 data "aws_iam_policy_document" "assume" {
@@ -164,12 +170,7 @@ resource "aws_lambda_function" "batch_trigger" {
   tags             = var.tags
 
   environment {
-    variables = merge(local.common_env, {
-      SPRING_CLOUD_FUNCTION_DEFINITION = "batchJobTrigger"
-      MCP_BATCH_LAUNCHER               = var.batch_launcher
-      MCP_BATCH_COMMAND                = var.batch_command
-      MCP_BATCH_LOG_DIR                = "/tmp/mcp-batch"
-    })
+    variables = merge(local.common_env, local.batch_env, { SPRING_CLOUD_FUNCTION_DEFINITION = "batchJobTrigger" })
   }
 
   dynamic "snap_start" {

@@ -47,6 +47,21 @@ resource "google_project_iam_member" "vertex_user" {
   member  = "serviceAccount:${google_service_account.functions.email}"
 }
 
+# Cloud Build runs the functions' build as this account (new projects no longer give the default
+# compute account the rights to).
+resource "google_service_account" "build" {
+  project      = var.project_id
+  account_id   = "${var.name_prefix}-fn-build"
+  display_name = "mcp-ai-service functions build"
+}
+
+resource "google_project_iam_member" "build" {
+  for_each = toset(["roles/cloudbuild.builds.builder", "roles/logging.logWriter"])
+  project  = var.project_id
+  role     = each.value
+  member   = "serviceAccount:${google_service_account.build.email}"
+}
+
 resource "google_storage_bucket" "source" {
   project                     = var.project_id
   name                        = "${var.project_id}-${var.name_prefix}-fn-src"
@@ -107,8 +122,9 @@ resource "google_cloudfunctions2_function" "gateway" {
   labels   = var.labels
 
   build_config {
-    runtime     = var.runtime
-    entry_point = var.entry_point
+    runtime         = var.runtime
+    entry_point     = var.entry_point
+    service_account = google_service_account.build.id
     source {
       storage_source {
         bucket = google_storage_bucket.source.name
@@ -154,6 +170,7 @@ resource "google_cloudfunctions2_function" "gateway" {
 
   depends_on = [
     google_project_service.apis,
+    google_project_iam_member.build,
     google_secret_manager_secret_iam_member.providers,
     google_secret_manager_secret_iam_member.env,
   ]
@@ -175,8 +192,9 @@ resource "google_cloudfunctions2_function" "batch_trigger" {
   labels   = var.labels
 
   build_config {
-    runtime     = var.runtime
-    entry_point = var.entry_point
+    runtime         = var.runtime
+    entry_point     = var.entry_point
+    service_account = google_service_account.build.id
     source {
       storage_source {
         bucket = google_storage_bucket.source.name
@@ -236,6 +254,7 @@ resource "google_cloudfunctions2_function" "batch_trigger" {
 
   depends_on = [
     google_project_service.apis,
+    google_project_iam_member.build,
     google_secret_manager_secret_iam_member.providers,
     google_secret_manager_secret_iam_member.env,
   ]

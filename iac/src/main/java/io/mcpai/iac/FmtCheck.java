@@ -26,7 +26,6 @@ final class FmtCheck {
       out.add(new Finding(file, "(file)", "end", "no newline at the end of the file"));
     }
     String[] lines = text.split("\n", -1);
-    // One level per line that opens brackets, however many it opens: merge(x, { ... }) is one.
     java.util.ArrayDeque<int[]> levels = new java.util.ArrayDeque<>();
     String heredoc = null;
     List<int[]> group = new ArrayList<>(); // {line index, column of '='}
@@ -49,11 +48,12 @@ final class FmtCheck {
       int indent = line.length() - line.stripLeading().length();
       int opens = count(code, '{') + count(code, '[') + count(code, '(');
       int closes = count(code, '}') + count(code, ']') + count(code, ')');
-      int leadingCloses = 0;
-      while (leadingCloses < code.length() && "}])".indexOf(code.charAt(leadingCloses)) >= 0) {
-        leadingCloses++;
+      // hclwrite's rule: a line with more openers than closers is indented at the current level
+      // and opens one level (however many brackets); a line with more closers closes levels first.
+      int net = opens - closes;
+      if (net < 0) {
+        close(levels, -net);
       }
-      close(levels, leadingCloses);
       if (!code.isEmpty()) {
         int expected = 2 * levels.size();
         if (indent != expected) {
@@ -64,6 +64,9 @@ final class FmtCheck {
                   "indent " + indent,
                   "expected " + expected + " spaces (two per level)"));
         }
+      }
+      if (net > 0) {
+        levels.push(new int[] {net});
       }
       Matcher a = ATTRIBUTE.matcher(line);
       boolean oneLine = a.matches() && opens == closes && !code.contains("<<");
@@ -80,12 +83,6 @@ final class FmtCheck {
       Matcher h = Pattern.compile("<<-?([A-Z_]+)\\s*$").matcher(code);
       if (h.find()) {
         heredoc = h.group(1);
-      }
-      int net = opens - (closes - leadingCloses);
-      if (net > 0) {
-        levels.push(new int[] {net});
-      } else {
-        close(levels, -net);
       }
     }
     flush(file, group, lines, out);
@@ -114,9 +111,14 @@ final class FmtCheck {
     group.clear();
   }
 
+  /** Closes {@code brackets} brackets, leaving each level once all its openers are closed. */
   private static void close(java.util.ArrayDeque<int[]> levels, int brackets) {
-    for (int i = 0; i < brackets && !levels.isEmpty(); i++) {
-      if (--levels.peek()[0] == 0) {
+    while (brackets > 0 && !levels.isEmpty()) {
+      int[] top = levels.peek();
+      int n = Math.min(brackets, top[0]);
+      top[0] -= n;
+      brackets -= n;
+      if (top[0] == 0) {
         levels.pop();
       }
     }

@@ -20,6 +20,17 @@ class FmtCheckTest {
             a = "b"
           }
         }
+
+        locals {
+          env = { for k, v in merge(
+            {
+              a    = 1
+              long = 2
+            },
+            var.extra,
+          ) : k => v if v != "" }
+          b = 1
+        }
         """;
     assertThat(FmtCheck.check("ok.tf", ok)).isEmpty();
   }

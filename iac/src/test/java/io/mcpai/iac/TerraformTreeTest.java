@@ -66,6 +66,23 @@ class TerraformTreeTest {
     assertThat(r.ruleHits().get("aws_lambda_function.filename")).isGreaterThanOrEqualTo(4);
   }
 
+  /** Where a terraform binary is installed, its formatter must agree with the tree. */
+  @Test
+  void terraformFmtAgreesWhereInstalled() throws IOException {
+    String out;
+    try {
+      out =
+          Hcl2Json.run(
+              List.of("terraform", "fmt", "-check", "-recursive", "modules", "examples"), iac, 60);
+    } catch (IllegalStateException e) {
+      assumeTrue(
+          !e.getMessage().contains("is not on the PATH"),
+          "no terraform binary: FmtCheck alone checks the layout");
+      throw e;
+    }
+    assertThat(out).doesNotContain(".tf");
+  }
+
   @Test
   void theExamplesAndModulesTheIssueNamesExistWithReadmes() throws IOException {
     for (String e : List.of("aws", "gcp", "azure", "multi-cloud")) {
