@@ -43,7 +43,13 @@ public final class BuildContract {
               }
               String where = "functions." + cloud;
               String text = read(pom);
-              producesFile(findings, module + "/pom.xml", where, text, f.path("file").asText());
+              // An assembly descriptor beside the pom may hold the zip format.
+              producesFile(
+                  findings,
+                  module + "/pom.xml",
+                  where,
+                  text + xmlSources(repoRoot.resolve(module).resolve("src")),
+                  f.path("file").asText());
               String adapter = f.path("adapter_dependency").asText("");
               if (!adapter.isEmpty()
                   && !text.contains("<artifactId>" + adapter + "</artifactId>")) {
@@ -140,6 +146,21 @@ public final class BuildContract {
                   + ext
                   + " packaging)"));
     }
+  }
+
+  private static String xmlSources(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return "";
+    }
+    StringBuilder all = new StringBuilder();
+    try (Stream<Path> files = Files.walk(dir)) {
+      files
+          .filter(p -> p.toString().endsWith(".xml") && !p.toString().contains("/test/"))
+          .forEach(p -> all.append(read(p)).append('\n'));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return all.toString();
   }
 
   private static String javaSources(Path repoRoot, String... modules) {

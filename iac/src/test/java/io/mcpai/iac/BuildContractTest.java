@@ -50,7 +50,10 @@ class BuildContractTest {
         "functions/gcp/pom.xml",
         pom(
             "spring-cloud-function-adapter-gcp",
-            "<finalName>mcp-functions-gcp</finalName><formats><format>zip</format></formats>"));
+            "<finalName>mcp-functions-gcp</finalName><descriptor>src/assembly/package.xml</descriptor>"));
+    write(
+        "functions/gcp/src/assembly/package.xml",
+        "<assembly><formats><format>zip</format></formats></assembly>");
     write(
         "functions/azure/pom.xml",
         pom("spring-cloud-function-adapter-azure", "<zipName>mcp-functions-azure.zip</zipName>"));
