@@ -1,0 +1,119 @@
+package io.mcpai.app.mcp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcpai.core.batch.BatchJobLauncher;
+import io.mcpai.core.batch.BatchJobLaunchers;
+import io.mcpai.core.context.ContextFormatter;
+import io.mcpai.core.routing.ProviderRouter;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpStatelessAsyncServer;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
+
+/**
+ * The MCP server at {@code /mcp}: the SDK's stateless server (tools, prompts, resources) on the
+ * WebFlux transport, over the same function beans and core types as the HTTP API.
+ */
+@Configuration(proxyBeanMethods = false)
+class McpServerWiring {
+  private static final Logger log = LoggerFactory.getLogger(McpServerWiring.class);
+  static final String ENDPOINT = "/mcp";
+
+  /**
+   * The SDK's own JSON rules (its schema types are camelCase with their own annotations), not the
+   * app's snake_case protocol mapper.
+   */
+  @Bean
+  McpJsonMapper mcpJsonMapper() {
+    return new JacksonMcpJsonMapper(new ObjectMapper());
+  }
+
+  @Bean
+  StatelessWebFluxTransport mcpTransport(McpJsonMapper json, Environment env) {
+    McpSettings s = McpSettings.from(env);
+    log.info(
+        "MCP server at {}: allowed origins {}, allowed hosts {}",
+        ENDPOINT,
+        s.allowedOrigins(),
+        s.allowedHosts().isEmpty() ? "any" : s.allowedHosts());
+    return new StatelessWebFluxTransport(
+        json,
+        ENDPOINT,
+        DefaultServerTransportSecurityValidator.builder()
+            .allowedOrigins(s.allowedOrigins())
+            .allowedHosts(s.allowedHosts())
+            .build());
+  }
+
+  /** Jobs started from {@code submit_batch}; {@code MCP_BATCH_LAUNCHER} picks the kind. */
+  @Bean
+  BatchJobLauncher mcpBatchLauncher(Environment env) {
+    Map<String, String> settings = new HashMap<>(System.getenv());
+    for (String name :
+        new String[] {"MCP_BATCH_LAUNCHER", "MCP_BATCH_COMMAND", "MCP_BATCH_LOG_DIR"}) {
+      String v = env.getProperty(name);
+      if (v != null) {
+        settings.put(name, v);
+      }
+    }
+    return BatchJobLaunchers.fromEnvironment(settings);
+  }
+
+  @Bean(destroyMethod = "close")
+  McpStatelessAsyncServer mcpServer(
+      StatelessWebFluxTransport transport,
+      McpJsonMapper json,
+      @Qualifier("generate") Function<String, Mono<String>> generate,
+      @Qualifier("chatCompletions") Function<String, Mono<String>> chat,
+      @Qualifier("health") Supplier<?> health,
+      ContextFormatter formatter,
+      ProviderRouter router,
+      BatchJobLauncher mcpBatchLauncher) {
+    return McpServer.async(transport)
+        .serverInfo("mcp-ai-service", version())
+        .instructions(
+            "LLaMA 2 across AWS, Google Cloud and Azure. Use count_tokens and format_context to"
+                + " see exactly what fits a model's context window before generate or chat;"
+                + " list_providers and the mcp-ai:// resources show where requests go.")
+        .jsonMapper(json)
+        .jsonSchemaValidator(new DefaultJsonSchemaValidator(new ObjectMapper()))
+        .capabilities(
+            McpSchema.ServerCapabilities.builder()
+                .tools(false)
+                .prompts(false)
+                .resources(false, false)
+                .build())
+        .tools(new GatewayTools(json, generate, chat, formatter, router, mcpBatchLauncher).all())
+        .prompts(new LlamaPrompts(formatter).all())
+        .resources(new GatewayResources(health, router, formatter.catalog()).all())
+        .build();
+  }
+
+  private static String version() {
+    String v = McpServerWiring.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** Depends on the server so the transport has its handler before the first request. */
+  @Bean
+  RouterFunction<ServerResponse> mcpRoutes(
+      StatelessWebFluxTransport transport, McpStatelessAsyncServer mcpServer) {
+    return transport.routes();
+  }
+}
