@@ -5,6 +5,7 @@ import io.mcpai.core.batch.BatchJobLauncher;
 import io.mcpai.core.batch.BatchJobLaunchers;
 import io.mcpai.core.context.ContextFormatter;
 import io.mcpai.core.routing.ProviderRouter;
+import io.mcpai.core.security.Caller;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
@@ -13,6 +14,8 @@ import io.modelcontextprotocol.server.McpStatelessAsyncServer;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -22,7 +25,10 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
@@ -45,16 +51,15 @@ class McpServerWiring {
   }
 
   @Bean
-  StatelessWebFluxTransport mcpTransport(McpJsonMapper json, Environment env) {
+  McpHttpEndpoint mcpEndpoint(McpJsonMapper json, Environment env) {
     McpSettings s = McpSettings.from(env);
     log.info(
         "MCP server at {}: allowed origins {}, allowed hosts {}",
         ENDPOINT,
         s.allowedOrigins(),
         s.allowedHosts().isEmpty() ? "any" : s.allowedHosts());
-    return new StatelessWebFluxTransport(
+    return new McpHttpEndpoint(
         json,
-        ENDPOINT,
         DefaultServerTransportSecurityValidator.builder()
             .allowedOrigins(s.allowedOrigins())
             .allowedHosts(s.allowedHosts())
@@ -77,7 +82,7 @@ class McpServerWiring {
 
   @Bean(destroyMethod = "close")
   McpStatelessAsyncServer mcpServer(
-      StatelessWebFluxTransport transport,
+      McpHttpEndpoint endpoint,
       McpJsonMapper json,
       @Qualifier("generate") Function<String, Mono<String>> generate,
       @Qualifier("chatCompletions") Function<String, Mono<String>> chat,
@@ -85,7 +90,7 @@ class McpServerWiring {
       ContextFormatter formatter,
       ProviderRouter router,
       BatchJobLauncher mcpBatchLauncher) {
-    return McpServer.async(transport)
+    return McpServer.async(endpoint)
         .serverInfo("mcp-ai-service", version())
         .instructions(
             "LLaMA 2 across AWS, Google Cloud and Azure. Use count_tokens and format_context to"
@@ -110,10 +115,39 @@ class McpServerWiring {
     return v == null ? "dev" : v;
   }
 
-  /** Depends on the server so the transport has its handler before the first request. */
+  /**
+   * {@code /mcp} on the web runner. Being a route, it runs behind every {@code WebFilter} (request
+   * ids, API keys); it depends on the server so the endpoint has its handler before any request.
+   */
   @Bean
   RouterFunction<ServerResponse> mcpRoutes(
-      StatelessWebFluxTransport transport, McpStatelessAsyncServer mcpServer) {
-    return transport.routes();
+      McpHttpEndpoint endpoint, McpStatelessAsyncServer mcpServer) {
+    return RouterFunctions.route(
+        RequestPredicates.path(ENDPOINT),
+        request ->
+            request
+                .bodyToMono(String.class)
+                .defaultIfEmpty("")
+                .flatMap(body -> endpoint.handle(call(request, body)))
+                .flatMap(
+                    answer -> {
+                      ServerResponse.BodyBuilder response = ServerResponse.status(answer.status());
+                      answer.headers().forEach(response::header);
+                      return answer.body().isEmpty()
+                          ? response.build()
+                          : response.bodyValue(answer.body());
+                    }));
+  }
+
+  private static McpHttpEndpoint.Call call(ServerRequest request, String body) {
+    Map<String, List<String>> headers = new LinkedHashMap<>();
+    request.headers().asHttpHeaders().forEach(headers::put);
+    Object caller = request.exchange().getAttribute(Caller.ATTRIBUTE);
+    return new McpHttpEndpoint.Call(
+        request.method().name(),
+        headers,
+        body,
+        caller instanceof Caller c ? c : Caller.ANONYMOUS,
+        request.exchange().getResponse().getHeaders().getFirst("x-request-id"));
   }
 }
