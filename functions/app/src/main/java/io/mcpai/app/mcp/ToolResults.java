@@ -57,11 +57,9 @@ final class ToolResults {
             + e.problems().stream()
                 .map(p -> p.param() == null ? p.message() : p.param() + ": " + p.message())
                 .collect(Collectors.joining("; "));
-    return CallToolResult.builder()
-        .content(List.of(new TextContent(text)))
-        .structuredContent(json.convertValue(e.body(), Map.class))
-        .isError(true)
-        .build();
+    // No structured content: clients (the TypeScript SDK's, so the Inspector) check it against
+    // the tool's output schema even on errors, and an error is not the tool's result.
+    return CallToolResult.builder().content(List.of(new TextContent(text))).isError(true).build();
   }
 
   private static ProtocolException classify(String tool, Throwable failure) {
