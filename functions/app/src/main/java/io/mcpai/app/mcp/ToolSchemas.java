@@ -9,6 +9,16 @@ package io.mcpai.app.mcp;
 final class ToolSchemas {
   private ToolSchemas() {}
 
+  /** The sampling parameters, as the protocol's validator bounds them (both APIs share them). */
+  private static final String SAMPLING =
+      """
+      "temperature": {"type": "number", "minimum": 0, "maximum": 2},
+      "top_p": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
+      "stop": {"anyOf": [{"type": "string"},
+                         {"type": "array", "items": {"type": "string"}, "maxItems": 4}]},
+      "seed": {"type": "integer"}"""
+          .strip();
+
   static final String NO_ARGUMENTS =
       """
       {"type": "object", "properties": {}, "additionalProperties": false}
@@ -37,16 +47,13 @@ final class ToolSchemas {
            "properties": {
              "max_tokens": {"type": "integer", "minimum": 1,
                "description": "Tokens to generate; reserved out of the context window."},
-             "temperature": {"type": "number", "minimum": 0, "maximum": 2},
-             "top_p": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-             "stop": {"anyOf": [{"type": "string"},
-                                {"type": "array", "items": {"type": "string"}, "maxItems": 4}]},
-             "seed": {"type": "integer"},
+             %1$s,
              "overflow": {"type": "string", "enum": ["error", "truncate_middle"],
                "description": "When the input alone exceeds the window: fail, or cut its middle."},
              "return_token_ids": {"type": "boolean"}}}},
        "required": ["user_input"]}
-      """;
+      """
+          .formatted(SAMPLING);
 
   static final String CHAT_REQUEST =
       """
@@ -60,13 +67,10 @@ final class ToolSchemas {
              "required": ["role", "content"]}},
          "model": {"type": "string"},
          "max_tokens": {"type": "integer", "minimum": 1},
-         "temperature": {"type": "number", "minimum": 0, "maximum": 2},
-         "top_p": {"type": "number", "exclusiveMinimum": 0, "maximum": 1},
-         "stop": {"anyOf": [{"type": "string"},
-                            {"type": "array", "items": {"type": "string"}, "maxItems": 4}]},
-         "seed": {"type": "integer"}},
+         %1$s},
        "required": ["messages"]}
-      """;
+      """
+          .formatted(SAMPLING);
 
   static final String COUNT_TOKENS =
       """
