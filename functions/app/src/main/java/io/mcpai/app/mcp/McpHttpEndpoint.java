@@ -98,6 +98,15 @@ public final class McpHttpEndpoint implements McpStatelessServerTransport {
           McpSchema.ErrorCodes.INVALID_REQUEST,
           "the Accept header must list both application/json and text/event-stream");
     }
+    String version = header(call.headers(), "mcp-protocol-version");
+    if (version != null && !protocolVersions().contains(version)) {
+      // The spec: a request naming a version the server does not speak gets 400.
+      return error(
+          400,
+          null,
+          McpSchema.ErrorCodes.INVALID_REQUEST,
+          "unsupported MCP-Protocol-Version " + version + "; supported: " + protocolVersions());
+    }
     Map<String, Object> values = new LinkedHashMap<>();
     values.put(CALLER, call.caller() == null ? Caller.ANONYMOUS : call.caller());
     values.put(REQUEST_ID, call.requestId() == null ? "" : call.requestId());
