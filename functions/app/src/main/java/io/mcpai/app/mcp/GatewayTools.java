@@ -2,6 +2,7 @@ package io.mcpai.app.mcp;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcpai.app.GatewayCalls;
 import io.mcpai.core.batch.BatchJobLauncher;
 import io.mcpai.core.batch.BatchJobRequest;
 import io.mcpai.core.context.ContextFormatter;
@@ -24,39 +25,35 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * The gateway's operations as MCP tools, each over the same function or core type the HTTP API
  * uses, so a tool call is validated, formatted, routed and logged exactly like a request: {@code
- * generate} and {@code chat} through the {@code generate} and {@code chatCompletions} functions,
- * {@code format_context} and {@code count_tokens} through the formatter and the model's real
- * tokenizer, {@code list_providers} from the router, {@code submit_batch} and {@code batch_status}
- * through the batch job launcher. Arguments arrive as JSON objects with the HTTP API's field names.
+ * generate} and {@code chat} through the gateway under the {@code /mcp} request's id, {@code
+ * format_context} and {@code count_tokens} through the formatter and the model's real tokenizer,
+ * {@code list_providers} from the router, {@code submit_batch} and {@code batch_status} through the
+ * batch job launcher. Arguments arrive as JSON objects with the HTTP API's field names.
  */
 final class GatewayTools {
   private static final ObjectMapper JSON = ProtocolJson.mapper();
 
   private final McpJsonMapper mcpJson;
   private final ToolResults results = new ToolResults(JSON);
-  private final Function<String, Mono<String>> generate;
-  private final Function<String, Mono<String>> chat;
+  private final GatewayCalls gateway;
   private final ContextFormatter formatter;
   private final ProviderRouter router;
   private final BatchJobLauncher launcher;
 
   GatewayTools(
       McpJsonMapper mcpJson,
-      Function<String, Mono<String>> generate,
-      Function<String, Mono<String>> chat,
+      GatewayCalls gateway,
       ContextFormatter formatter,
       ProviderRouter router,
       BatchJobLauncher launcher) {
     this.mcpJson = mcpJson;
-    this.generate = generate;
-    this.chat = chat;
+    this.gateway = gateway;
     this.formatter = formatter;
     this.router = router;
     this.launcher = launcher;
@@ -73,7 +70,7 @@ final class GatewayTools {
             ToolSchemas.PROTOCOL_REQUEST,
             ToolSchemas.GENERATE_RESULT,
             false,
-            (ctx, args) -> generate.apply(write(args)).map(results::ok)),
+            (ctx, args) -> gateway.generate(write(args), requestId(ctx)).map(results::ok)),
         tool(
             "chat",
             "Chat with LLaMA 2 (OpenAI messages)",
@@ -82,7 +79,7 @@ final class GatewayTools {
             ToolSchemas.CHAT_REQUEST,
             ToolSchemas.CHAT_RESULT,
             false,
-            (ctx, args) -> chat.apply(write(forChat(args))).map(results::ok)),
+            (ctx, args) -> gateway.chat(write(forChat(args)), requestId(ctx)).map(results::ok)),
         tool(
             "count_tokens",
             "Count tokens",
@@ -163,6 +160,12 @@ final class GatewayTools {
         .callHandler(
             (ctx, request) -> results.guard(name, () -> call.apply(ctx, arguments(request))))
         .build();
+  }
+
+  /** The {@code /mcp} request's id, so the answer and the request log name the same request. */
+  private static String requestId(McpTransportContext ctx) {
+    Object id = ctx.get(McpHttpEndpoint.REQUEST_ID);
+    return id == null ? null : id.toString();
   }
 
   private static Map<String, Object> arguments(CallToolRequest request) {

@@ -1,6 +1,7 @@
 package io.mcpai.app.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.mcpai.app.GatewayCalls;
 import io.mcpai.core.batch.BatchJobLauncher;
 import io.mcpai.core.batch.BatchJobLaunchers;
 import io.mcpai.core.context.ContextFormatter;
@@ -17,7 +18,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,11 +30,10 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import reactor.core.publisher.Mono;
 
 /**
  * The MCP server at {@code /mcp}: the SDK's stateless server (tools, prompts, resources) on the
- * WebFlux transport, over the same function beans and core types as the HTTP API.
+ * WebFlux transport, over the same gateway and core types as the HTTP API.
  */
 @Configuration(proxyBeanMethods = false)
 class McpServerWiring {
@@ -84,8 +83,7 @@ class McpServerWiring {
   McpStatelessAsyncServer mcpServer(
       McpHttpEndpoint endpoint,
       McpJsonMapper json,
-      @Qualifier("generate") Function<String, Mono<String>> generate,
-      @Qualifier("chatCompletions") Function<String, Mono<String>> chat,
+      GatewayCalls gateway,
       @Qualifier("health") Supplier<?> health,
       ContextFormatter formatter,
       ProviderRouter router,
@@ -104,7 +102,7 @@ class McpServerWiring {
                 .prompts(false)
                 .resources(false, false)
                 .build())
-        .tools(new GatewayTools(json, generate, chat, formatter, router, mcpBatchLauncher).all())
+        .tools(new GatewayTools(json, gateway, formatter, router, mcpBatchLauncher).all())
         .prompts(new LlamaPrompts(formatter).all())
         .resources(new GatewayResources(health, router, formatter.catalog()).all())
         .build();

@@ -203,11 +203,13 @@ class McpServerTest {
   }
 
   @Test
-  void generateAnswersThroughARealProvider() {
+  void generateAnswersThroughARealProviderUnderTheMcpRequestsId() {
+    McpSyncClient c = client(HttpRequest.newBuilder().header("x-request-id", "mcp-generate-1"));
+    c.initialize();
     JsonNode r =
         structured(
             call(
-                initialized(),
+                c,
                 "generate",
                 Map.of(
                     "system_prompt", "You are terse.",
@@ -218,6 +220,8 @@ class McpServerTest {
     assertThat(r.get("usage").get("completion_tokens").asInt()).isBetween(1, 8);
     assertThat(r.get("usage").get("prompt_tokens").asInt())
         .isEqualTo(r.get("context_length").asInt());
+    // The answer, the request log and the /mcp request's x-request-id name the same request.
+    assertThat(r.get("request_id").asText()).isEqualTo("mcp-generate-1");
   }
 
   @Test
