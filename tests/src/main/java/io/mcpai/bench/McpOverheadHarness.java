@@ -53,16 +53,7 @@ public final class McpOverheadHarness {
       throw new IllegalStateException(jar + " missing: ./mvnw -B -q -pl functions/app -am package");
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process up =
-        new ProcessBuilder(
-                java,
-                "-Xmx64m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                GatewayUpstream.class.getName())
-            .redirectErrorStream(true)
-            .start();
+    Process up = GatewayUpstream.startProcess();
     int port = 18650;
     Path log = Files.createTempDirectory("mcp-overhead").resolve("gateway.log");
     ProcessBuilder pb = new ProcessBuilder(java, "-jar", jar, "--server.port=" + port);
