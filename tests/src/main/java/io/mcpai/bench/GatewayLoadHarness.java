@@ -98,16 +98,7 @@ public final class GatewayLoadHarness {
       }
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process up =
-        new ProcessBuilder(
-                java,
-                "-Xmx64m",
-                "-XX:+UseSerialGC",
-                "-cp",
-                System.getProperty("java.class.path"),
-                GatewayUpstream.class.getName())
-            .redirectErrorStream(true)
-            .start();
+    Process up = GatewayUpstream.startProcess();
     int upPort = readPort(up);
     String upstreamUrl = "http://127.0.0.1:" + upPort;
     NioEventLoopGroup loop = new NioEventLoopGroup(1);

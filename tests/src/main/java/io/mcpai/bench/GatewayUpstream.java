@@ -38,6 +38,19 @@ public final class GatewayUpstream {
               + "\"generated_tokens\":3}}")
           .getBytes(StandardCharsets.UTF_8);
 
+  /** Starts this server as a child process of the current JVM's class path, on a free port. */
+  static Process startProcess() throws java.io.IOException {
+    return new ProcessBuilder(
+            java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xmx64m",
+            "-XX:+UseSerialGC",
+            "-cp",
+            System.getProperty("java.class.path"),
+            GatewayUpstream.class.getName())
+        .redirectErrorStream(true)
+        .start();
+  }
+
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
     EventLoopGroup group = new NioEventLoopGroup(1);

@@ -21,6 +21,21 @@ public interface BatchJobLauncher {
    */
   BatchJobHandle launch(BatchJobRequest request);
 
+  /**
+   * What is known about a job this launcher may have started; launchers that cannot tell answer
+   * {@link BatchJobStatus#UNKNOWN}.
+   */
+  default BatchJobStatus status(String jobId) {
+    return new BatchJobStatus(
+        jobId,
+        BatchJobStatus.UNKNOWN,
+        null,
+        getClass().getSimpleName() + " does not report job status",
+        null,
+        null,
+        null);
+  }
+
   /** Creates a launcher of one kind from the environment. */
   interface Factory {
     /** The {@code MCP_BATCH_LAUNCHER} value that selects this factory. */

@@ -137,6 +137,11 @@ public record BatchJobRequest(
     return new BatchJobRequest(jobId, input, output, runner, options);
   }
 
+  /** Whether {@code id} is a well-formed job id: 1-64 letters, digits, '.', '_' or '-'. */
+  public static boolean isValidJobId(String id) {
+    return id != null && JOB_ID.matcher(id).matches();
+  }
+
   /** {@code job-} plus 16 hex digits of SHA-256 over input and output. */
   static String derivedJobId(String input, String output) {
     try {

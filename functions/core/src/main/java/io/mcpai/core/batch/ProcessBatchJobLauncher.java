@@ -1,5 +1,7 @@
 package io.mcpai.core.batch;
 
+import io.mcpai.core.protocol.Problem;
+import io.mcpai.core.protocol.ProtocolException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,11 +20,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ProcessBatchJobLauncher implements BatchJobLauncher {
   public static final String KIND = "process";
+  static final int LOG_TAIL_LINES = 20;
   static final String DEFAULT_COMMAND = "java -jar batch-pipeline/target/mcp-batch.jar";
 
   private final List<String> command;
   private final Path logDir;
   private final Map<String, Process> running = new ConcurrentHashMap<>();
+  private final Map<String, BatchJobRequest> requests = new ConcurrentHashMap<>();
 
   public ProcessBatchJobLauncher(List<String> command, Path logDir) {
     if (command.isEmpty()) {
@@ -64,11 +68,43 @@ public final class ProcessBatchJobLauncher implements BatchJobLauncher {
               .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
               .start();
       running.put(request.jobId(), p);
+      requests.put(request.jobId(), request);
       return new BatchJobHandle(request.jobId(), KIND, "pid " + p.pid() + ", log " + log);
     } catch (IOException e) {
       // A missing program or an unwritable log dir will not heal on redelivery.
       throw new BatchLaunchException(
           "could not start '" + String.join(" ", command) + "': " + e.getMessage(), false, e);
     }
+  }
+
+  /**
+   * Running or exited (with its code) for a job this launcher started; for any other id, what its
+   * log in {@code MCP_BATCH_LOG_DIR} says, as {@link BatchJobStatus#UNKNOWN}. Counts the lines of
+   * {@code results*.jsonl} and {@code errors*.jsonl} when the job's output is a local directory.
+   */
+  @Override
+  public BatchJobStatus status(String jobId) {
+    if (!BatchJobRequest.isValidJobId(jobId)) {
+      throw ProtocolException.of(
+          List.of(Problem.invalid("job_id", "must be 1-64 letters, digits, '.', '_' or '-'")));
+    }
+    Path log = logDir.resolve(jobId + ".log");
+    List<String> tail = BatchFiles.tail(log, LOG_TAIL_LINES);
+    Process p = running.get(jobId);
+    BatchJobRequest request = requests.get(jobId);
+    Long results = request == null ? null : BatchFiles.countLines(request.output(), "results");
+    Long errors = request == null ? null : BatchFiles.countLines(request.output(), "errors");
+    if (p == null) {
+      String detail =
+          Files.exists(log)
+              ? "not started by this process; its log is " + log
+              : "no job '" + jobId + "' was started here and there is no log " + log;
+      return new BatchJobStatus(jobId, BatchJobStatus.UNKNOWN, null, detail, tail, null, null);
+    }
+    String detail = "pid " + p.pid() + ", log " + log;
+    return p.isAlive()
+        ? new BatchJobStatus(jobId, BatchJobStatus.RUNNING, null, detail, tail, results, errors)
+        : new BatchJobStatus(
+            jobId, BatchJobStatus.EXITED, p.exitValue(), detail, tail, results, errors);
   }
 }
