@@ -121,6 +121,8 @@ public final class Main {
     }
     ModelBundle model = ModelBundle.load(s.modelDir(), device, dtype);
     InferenceMetrics metrics = new InferenceMetrics();
+    metrics.maxQueue(s.limits().maxQueue());
+    metrics.watchGpu(device);
     Scheduler scheduler = new Scheduler(model.engine(), model.tokenizer(), s.limits(), metrics);
     EndpointServer server =
         new EndpointServer(s.host(), s.port(), scheduler, metrics, model.name());

@@ -3,6 +3,7 @@ package io.mcpai.app;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.mcpai.core.context.ContextFormatter;
 import io.mcpai.core.context.FormattedContext;
+import io.mcpai.core.cost.ProviderPricing;
 import io.mcpai.core.protocol.ChatRequest;
 import io.mcpai.core.protocol.Problem;
 import io.mcpai.core.protocol.ProtocolException;
@@ -19,10 +20,13 @@ import io.mcpai.core.routing.NoProviderException;
 import io.mcpai.core.routing.ProviderRouter;
 import io.mcpai.core.routing.Routed;
 import io.mcpai.core.routing.RoutedProvider;
+import io.mcpai.core.security.Caller;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,6 +40,7 @@ final class Gateway {
   private final ProviderRouter router;
   private final RequestLog requestLog;
   private final GatewayMetrics metrics;
+  private final Map<String, ProviderPricing> pricing = new HashMap<>();
 
   Gateway(
       ContextFormatter formatter,
@@ -46,6 +51,9 @@ final class Gateway {
     this.router = router;
     this.requestLog = requestLog;
     this.metrics = metrics;
+    for (RoutedProvider p : router.providers()) {
+      pricing.put(p.name(), ProviderPricing.of(p.config())); // a bad price fails start-up
+    }
   }
 
   ProviderRouter router() {
@@ -333,6 +341,12 @@ final class Gateway {
       metrics.answered(model, p.name(), total);
     }
     List<Attempt> attempts = r == null ? List.of() : r.attempts();
+    Caller caller = t.caller == null ? Caller.ANONYMOUS : t.caller;
+    double cost =
+        p == null ? 0 : pricing.get(p.name()).cost(fc.promptTokens(), completion, servedMs(r));
+    if (p != null) {
+      metrics.cost(p.name(), model, caller.keyId(), cost);
+    }
     requestLog.record(
         new RequestRecord(
             System.currentTimeMillis(),
@@ -352,7 +366,20 @@ final class Gateway {
             (r == null ? 0 : r.upstreamNanos()) / 1e6,
             r == null ? 0 : r.retries(),
             attempts,
-            cfg == null ? 0 : cfg.costPer1kTokens() * (fc.promptTokens() + completion) / 1000.0));
+            cost,
+            caller.tenant(),
+            caller.keyId()));
+  }
+
+  /** The answering try's time: what an instance-hour-priced provider spent on the request. */
+  private static double servedMs(Routed r) {
+    List<Attempt> attempts = r.attempts();
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      if ("ok".equals(attempts.get(i).outcome())) {
+        return attempts.get(i).micros() / 1000.0;
+      }
+    }
+    return r.upstreamNanos() / 1e6;
   }
 
   private static String lastProvider(Throwable err) {

@@ -12,6 +12,9 @@ final class Timing {
   volatile long upstreamNanos;
   volatile boolean routed;
 
+  /** Who sent it, as authentication established it; null until the handler runs. */
+  volatile io.mcpai.core.security.Caller caller;
+
   Timing(String requestId, long startNanos) {
     this.requestId = requestId;
     this.startNanos = startNanos;
