@@ -12,13 +12,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -254,6 +257,54 @@ class ObservabilityFilesTest {
             .anyMatch("summary"::equals);
       }
     }
+  }
+
+  /**
+   * Prometheus' own parser, where installed (Debian: {@code apt-get install prometheus}): the
+   * config, the rules, and every dashboard query (as recording rules, Grafana's interval variables
+   * replaced) must pass {@code promtool check}.
+   */
+  @Test
+  void prometheusOwnParserAcceptsTheConfigTheRulesAndEveryDashboardQuery() throws Exception {
+    Path promtool = onPath("promtool");
+    Assumptions.assumeTrue(
+        promtool != null, "promtool is not installed: skipping Prometheus' own syntax check");
+    Path root = ObservabilityFiles.root();
+    List<Map<String, String>> rules = new ArrayList<>();
+    for (Path d : ObservabilityFiles.dashboards(root)) {
+      for (ObservabilityFiles.MetricUse u : ObservabilityFiles.dashboard(d)) {
+        String expr = u.expr().replaceAll("\\$__(rate_interval|interval|range)\\b", "5m");
+        rules.add(Map.of("record", "dashboard:query:" + rules.size(), "expr", expr));
+      }
+    }
+    Path file = Files.createTempFile("dashboard-queries", ".yml");
+    Files.writeString(
+        file,
+        new org.yaml.snakeyaml.Yaml()
+            .dump(Map.of("groups", List.of(Map.of("name", "dashboards", "rules", rules)))));
+    assertThat(run(promtool, "check", "config", root.resolve("prometheus/prometheus.yml")))
+        .contains("SUCCESS");
+    assertThat(run(promtool, "check", "rules", file)).contains(rules.size() + " rules found");
+  }
+
+  private static Path onPath(String tool) {
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+      Path p = Path.of(dir, tool);
+      if (Files.isExecutable(p)) {
+        return p;
+      }
+    }
+    return null;
+  }
+
+  private static String run(Object... args) throws Exception {
+    Process p =
+        new ProcessBuilder(java.util.Arrays.stream(args).map(String::valueOf).toList())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    return out;
   }
 
   @Test
