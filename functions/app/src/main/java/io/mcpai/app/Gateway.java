@@ -21,6 +21,7 @@ import io.mcpai.core.routing.ProviderRouter;
 import io.mcpai.core.routing.Routed;
 import io.mcpai.core.routing.RoutedProvider;
 import io.mcpai.core.security.Caller;
+import io.mcpai.core.tracing.Tracing;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -41,16 +42,19 @@ final class Gateway {
   private final RequestLog requestLog;
   private final GatewayMetrics metrics;
   private final Map<String, ProviderPricing> pricing = new HashMap<>();
+  private final Tracing tracing;
 
   Gateway(
       ContextFormatter formatter,
       ProviderRouter router,
       RequestLog requestLog,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      Tracing tracing) {
     this.formatter = formatter;
     this.router = router;
     this.requestLog = requestLog;
     this.metrics = metrics;
+    this.tracing = tracing;
     for (RoutedProvider p : router.providers()) {
       pricing.put(p.name(), ProviderPricing.of(p.config())); // a bad price fails start-up
     }
@@ -77,7 +81,7 @@ final class Gateway {
     } catch (ProtocolException e) {
       return Mono.error(e);
     }
-    GenerationCall call = call(fc, t.requestId);
+    GenerationCall call = call(fc, t, "/v1/generate");
     t.routed = true;
     return Mono.fromFuture(router.generate(call, fc.metadata().provider()))
         .map(
@@ -105,10 +109,13 @@ final class Gateway {
     }
   }
 
-  private static GenerationCall call(FormattedContext fc, String requestId) {
+  private GenerationCall call(FormattedContext fc, Timing t, String route) {
     FormattedContext.Metadata m = fc.metadata();
+    if (tracing.enabled()) {
+      t.trace = RequestTrace.start(tracing, t, route);
+    }
     return new GenerationCall(
-        requestId,
+        t.requestId,
         m.model(),
         fc.prompt(),
         fc.messages(),
@@ -117,7 +124,8 @@ final class Gateway {
         m.temperature(),
         m.topP(),
         m.stop(),
-        m.seed());
+        m.seed(),
+        t.trace == null ? null : t.trace.traceparent());
   }
 
   private static String generateJson(FormattedContext fc, Routed r, String requestId) {
@@ -183,7 +191,7 @@ final class Gateway {
     } catch (ProtocolException e) {
       return Mono.error(e);
     }
-    GenerationCall call = call(fc, t.requestId);
+    GenerationCall call = call(fc, t, "/v1/chat/completions");
     t.routed = true;
     long created = System.currentTimeMillis() / 1000;
     return Mono.fromFuture(router.generate(call, null))
@@ -219,7 +227,7 @@ final class Gateway {
     } catch (ProtocolException e) {
       return Flux.error(e);
     }
-    GenerationCall call = call(fc, t.requestId);
+    GenerationCall call = call(fc, t, "/v1/chat/completions");
     String id = "chatcmpl-" + t.requestId;
     long created = System.currentTimeMillis() / 1000;
     t.routed = true;
@@ -347,7 +355,7 @@ final class Gateway {
     if (p != null) {
       metrics.cost(p.name(), model, caller.keyId(), cost);
     }
-    requestLog.record(
+    RequestRecord rec =
         new RequestRecord(
             System.currentTimeMillis(),
             t.requestId,
@@ -368,7 +376,11 @@ final class Gateway {
             attempts,
             cost,
             caller.tenant(),
-            caller.keyId()));
+            caller.keyId());
+    requestLog.record(rec);
+    if (t.trace != null) {
+      t.trace.end(rec);
+    }
   }
 
   /** The answering try's time: what an instance-hour-priced provider spent on the request. */

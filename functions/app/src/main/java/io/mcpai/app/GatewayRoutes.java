@@ -5,6 +5,7 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 
 import io.mcpai.core.context.FormattedContext;
 import io.mcpai.core.security.Caller;
+import io.mcpai.core.tracing.Tracing;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -99,6 +100,7 @@ class GatewayRoutes {
     if (request.exchange().getAttribute(Caller.ATTRIBUTE) instanceof Caller c) {
       timing.caller = c;
     }
+    timing.traceparent = request.headers().firstHeader(Tracing.TRACEPARENT);
     return timing;
   }
 
