@@ -122,6 +122,14 @@ public final class InferenceMetrics {
     interToken.record(Duration.ofNanos(nanos));
   }
 
+  /**
+   * The token a prefill produces: counted, but not a decode step, so it stays out of the decode
+   * rate (as step(1, 1) it read as a billion tokens per second) and the step batch sizes.
+   */
+  void prefilledToken() {
+    generatedTokens.increment();
+  }
+
   void prompt(int tokens) {
     promptTokens.increment(tokens);
   }
