@@ -287,7 +287,28 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
   }
 
   private void submit(int[] prompt, SamplingParams sp, Exchange ex, GenerationListener l) {
-    current = scheduler.submit(prompt, sp, l);
+    current = scheduler.submit(prompt, sp, ex.span == null ? l : traced(ex.span, prompt.length, l));
+  }
+
+  /** Puts the token counts on the span before the last token's response ends it. */
+  private static GenerationListener traced(Span span, int promptTokens, GenerationListener l) {
+    span.setAttribute("mcp.prompt_tokens", promptTokens);
+    return new GenerationListener() {
+      @Override
+      public void onToken(
+          Generation g, int id, String text, float logProb, String delta, FinishReason finish) {
+        if (finish != null) {
+          span.setAttribute("mcp.completion_tokens", g.generatedTokens());
+          span.setAttribute("mcp.finish_reason", finish.toString());
+        }
+        l.onToken(g, id, text, logProb, delta, finish);
+      }
+
+      @Override
+      public void onError(Generation g, Throwable error) {
+        l.onError(g, error);
+      }
+    };
   }
 
   /**

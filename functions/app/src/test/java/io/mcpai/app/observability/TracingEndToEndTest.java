@@ -89,7 +89,10 @@ class TracingEndToEndTest {
     assertThat(call.kind()).isEqualTo(3); // SPAN_KIND_CLIENT
     assertThat(remote.service()).isEqualTo("mcp-inference-endpoint");
     assertThat(remote.parentSpanId()).isEqualTo(call.spanId());
-    assertThat(remote.attributes()).containsEntry("http.response.status_code", "200");
+    assertThat(remote.attributes())
+        .containsEntry("http.response.status_code", "200")
+        .containsKey("mcp.prompt_tokens")
+        .containsKey("mcp.completion_tokens");
     assertThat(receiver.contentTypes()).allMatch(t -> t.startsWith("application/x-protobuf"));
   }
 
