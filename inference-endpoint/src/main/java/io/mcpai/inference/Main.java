@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.pytorch.jni.JniUtils;
 import io.mcpai.core.config.EnvSettings;
+import io.mcpai.core.tracing.Tracing;
 import io.mcpai.inference.generate.InferenceMetrics;
 import io.mcpai.inference.generate.Scheduler;
 import io.mcpai.inference.generate.SchedulerConfig;
@@ -96,8 +97,9 @@ public final class Main {
     }
   }
 
-  /** A running endpoint: model, scheduler, server. */
-  public record Running(ModelBundle model, Scheduler scheduler, EndpointServer server)
+  /** A running endpoint: model, scheduler, server, and its spans' exporter. */
+  public record Running(
+      ModelBundle model, Scheduler scheduler, EndpointServer server, Tracing tracing)
       implements AutoCloseable {
     public int port() {
       return server.port();
@@ -108,10 +110,16 @@ public final class Main {
       server.close();
       scheduler.close();
       model.engine().close();
+      tracing.close();
     }
   }
 
+  /** Starts with tracing from the environment ({@link Tracing}: off unless an OTLP URL is set). */
   public static Running start(Settings s) throws InterruptedException {
+    return start(s, Tracing.fromEnvironment(System.getenv(), "mcp-inference-endpoint"));
+  }
+
+  public static Running start(Settings s, Tracing tracing) throws InterruptedException {
     Device device = ModelBundle.chooseDevice(s.device());
     DataType dtype = ModelBundle.chooseDtype(s.dtype(), device);
     if (!device.isGpu()) {
@@ -121,11 +129,13 @@ public final class Main {
     }
     ModelBundle model = ModelBundle.load(s.modelDir(), device, dtype);
     InferenceMetrics metrics = new InferenceMetrics();
+    metrics.maxQueue(s.limits().maxQueue());
+    metrics.watchGpu(device);
     Scheduler scheduler = new Scheduler(model.engine(), model.tokenizer(), s.limits(), metrics);
     EndpointServer server =
-        new EndpointServer(s.host(), s.port(), scheduler, metrics, model.name());
+        new EndpointServer(s.host(), s.port(), scheduler, metrics, model.name(), tracing);
     log.info(
-        "mcp-inference-endpoint listening on {}:{} model={} engine={} threads={} tokenizer={} context={} maxBatchSize={} maxBatchTokens={} maxQueue={}",
+        "mcp-inference-endpoint listening on {}:{} model={} engine={} threads={} tokenizer={} context={} maxBatchSize={} maxBatchTokens={} maxQueue={} tracing={}",
         s.host(),
         server.port(),
         s.modelDir().toAbsolutePath(),
@@ -135,8 +145,9 @@ public final class Main {
         model.engine().config().maxPositions(),
         s.limits().maxBatchSize(),
         s.limits().maxBatchTokens(),
-        s.limits().maxQueue());
-    return new Running(model, scheduler, server);
+        s.limits().maxQueue(),
+        tracing.describe());
+    return new Running(model, scheduler, server, tracing);
   }
 
   public static void main(String[] args) throws Exception {

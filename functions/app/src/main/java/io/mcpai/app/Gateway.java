@@ -3,6 +3,7 @@ package io.mcpai.app;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.mcpai.core.context.ContextFormatter;
 import io.mcpai.core.context.FormattedContext;
+import io.mcpai.core.cost.ProviderPricing;
 import io.mcpai.core.protocol.ChatRequest;
 import io.mcpai.core.protocol.Problem;
 import io.mcpai.core.protocol.ProtocolException;
@@ -19,10 +20,14 @@ import io.mcpai.core.routing.NoProviderException;
 import io.mcpai.core.routing.ProviderRouter;
 import io.mcpai.core.routing.Routed;
 import io.mcpai.core.routing.RoutedProvider;
+import io.mcpai.core.security.Caller;
+import io.mcpai.core.tracing.Tracing;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -36,16 +41,23 @@ final class Gateway {
   private final ProviderRouter router;
   private final RequestLog requestLog;
   private final GatewayMetrics metrics;
+  private final Map<String, ProviderPricing> pricing = new HashMap<>();
+  private final Tracing tracing;
 
   Gateway(
       ContextFormatter formatter,
       ProviderRouter router,
       RequestLog requestLog,
-      GatewayMetrics metrics) {
+      GatewayMetrics metrics,
+      Tracing tracing) {
     this.formatter = formatter;
     this.router = router;
     this.requestLog = requestLog;
     this.metrics = metrics;
+    this.tracing = tracing;
+    for (RoutedProvider p : router.providers()) {
+      pricing.put(p.name(), ProviderPricing.of(p.config())); // a bad price fails start-up
+    }
   }
 
   ProviderRouter router() {
@@ -69,7 +81,7 @@ final class Gateway {
     } catch (ProtocolException e) {
       return Mono.error(e);
     }
-    GenerationCall call = call(fc, t.requestId);
+    GenerationCall call = call(fc, t, "/v1/generate");
     t.routed = true;
     return Mono.fromFuture(router.generate(call, fc.metadata().provider()))
         .map(
@@ -97,10 +109,13 @@ final class Gateway {
     }
   }
 
-  private static GenerationCall call(FormattedContext fc, String requestId) {
+  private GenerationCall call(FormattedContext fc, Timing t, String route) {
     FormattedContext.Metadata m = fc.metadata();
+    if (tracing.enabled()) {
+      t.trace = RequestTrace.start(tracing, t, route);
+    }
     return new GenerationCall(
-        requestId,
+        t.requestId,
         m.model(),
         fc.prompt(),
         fc.messages(),
@@ -109,7 +124,8 @@ final class Gateway {
         m.temperature(),
         m.topP(),
         m.stop(),
-        m.seed());
+        m.seed(),
+        t.trace == null ? null : t.trace.traceparent());
   }
 
   private static String generateJson(FormattedContext fc, Routed r, String requestId) {
@@ -175,7 +191,7 @@ final class Gateway {
     } catch (ProtocolException e) {
       return Mono.error(e);
     }
-    GenerationCall call = call(fc, t.requestId);
+    GenerationCall call = call(fc, t, "/v1/chat/completions");
     t.routed = true;
     long created = System.currentTimeMillis() / 1000;
     return Mono.fromFuture(router.generate(call, null))
@@ -211,7 +227,7 @@ final class Gateway {
     } catch (ProtocolException e) {
       return Flux.error(e);
     }
-    GenerationCall call = call(fc, t.requestId);
+    GenerationCall call = call(fc, t, "/v1/chat/completions");
     String id = "chatcmpl-" + t.requestId;
     long created = System.currentTimeMillis() / 1000;
     t.routed = true;
@@ -333,7 +349,13 @@ final class Gateway {
       metrics.answered(model, p.name(), total);
     }
     List<Attempt> attempts = r == null ? List.of() : r.attempts();
-    requestLog.record(
+    Caller caller = t.caller == null ? Caller.ANONYMOUS : t.caller;
+    double cost =
+        p == null ? 0 : pricing.get(p.name()).cost(fc.promptTokens(), completion, servedMs(r));
+    if (p != null) {
+      metrics.cost(p.name(), model, caller.keyId(), cost);
+    }
+    RequestRecord rec =
         new RequestRecord(
             System.currentTimeMillis(),
             t.requestId,
@@ -352,7 +374,24 @@ final class Gateway {
             (r == null ? 0 : r.upstreamNanos()) / 1e6,
             r == null ? 0 : r.retries(),
             attempts,
-            cfg == null ? 0 : cfg.costPer1kTokens() * (fc.promptTokens() + completion) / 1000.0));
+            cost,
+            caller.tenant(),
+            caller.keyId());
+    requestLog.record(rec);
+    if (t.trace != null) {
+      t.trace.end(rec);
+    }
+  }
+
+  /** The answering try's time: what an instance-hour-priced provider spent on the request. */
+  private static double servedMs(Routed r) {
+    List<Attempt> attempts = r.attempts();
+    for (int i = attempts.size() - 1; i >= 0; i--) {
+      if ("ok".equals(attempts.get(i).outcome())) {
+        return attempts.get(i).micros() / 1000.0;
+      }
+    }
+    return r.upstreamNanos() / 1e6;
   }
 
   private static String lastProvider(Throwable err) {

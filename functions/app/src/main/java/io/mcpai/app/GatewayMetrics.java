@@ -1,5 +1,6 @@
 package io.mcpai.app;
 
+import io.mcpai.core.process.ResidentMemory;
 import io.mcpai.core.routing.RoutedProvider;
 import io.mcpai.core.routing.RoutingListener;
 import io.micrometer.core.instrument.Counter;
@@ -31,6 +32,8 @@ import java.util.concurrent.TimeUnit;
  *       mcp_provider_in_flight{provider}}
  *   <li>{@code mcp_provider_retries_total{provider,reason}}, {@code
  *       mcp_provider_failovers_total{from,to}}
+ *   <li>{@code mcp_cost_usd_total{provider,model,key}}: what answers cost ({@link
+ *       io.mcpai.core.cost.ProviderPricing}), {@code process_resident_memory_bytes}
  * </ul>
  */
 final class GatewayMetrics implements RoutingListener {
@@ -43,6 +46,7 @@ final class GatewayMetrics implements RoutingListener {
   private final Map<String, Counter> errors = new ConcurrentHashMap<>();
   private final Map<String, Counter> retries = new ConcurrentHashMap<>();
   private final Map<String, Counter> failovers = new ConcurrentHashMap<>();
+  private final Map<String, Counter> costs = new ConcurrentHashMap<>();
 
   GatewayMetrics() {
     overhead =
@@ -57,6 +61,9 @@ final class GatewayMetrics implements RoutingListener {
     new JvmGcMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+    Gauge.builder(ResidentMemory.METRIC, ResidentMemory::bytes)
+        .description("resident set size (heap, direct buffers, code)")
+        .register(registry);
   }
 
   void watch(RoutedProvider p) {
@@ -105,6 +112,21 @@ final class GatewayMetrics implements RoutingListener {
                     .publishPercentileHistogram()
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Spend per provider, model and key: the cost dashboard and the budget alert read it. */
+  void cost(String provider, String model, String key, double usd) {
+    costs
+        .computeIfAbsent(
+            provider + '\u0000' + model + '\u0000' + key,
+            k ->
+                Counter.builder("mcp_cost_usd")
+                    .description("what answers cost, in US dollars")
+                    .tag("provider", provider)
+                    .tag("model", model)
+                    .tag("key", key)
+                    .register(registry))
+        .increment(usd);
   }
 
   void overhead(long nanos) {

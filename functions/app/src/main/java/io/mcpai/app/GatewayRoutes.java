@@ -4,6 +4,8 @@ import static org.springframework.web.reactive.function.server.RequestPredicates
 import static org.springframework.web.reactive.function.server.RequestPredicates.POST;
 
 import io.mcpai.core.context.FormattedContext;
+import io.mcpai.core.security.Caller;
+import io.mcpai.core.tracing.Tracing;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -92,7 +94,14 @@ class GatewayRoutes {
 
   private static Timing timing(ServerRequest request) {
     Object t = request.exchange().getAttribute(Timing.ATTRIBUTE);
-    return t instanceof Timing timing ? timing : Timing.now(RequestIds.of(request.exchange()));
+    Timing timing =
+        t instanceof Timing given ? given : Timing.now(RequestIds.of(request.exchange()));
+    // Every web filter has run by now, so authentication has named the caller (if it is on).
+    if (request.exchange().getAttribute(Caller.ATTRIBUTE) instanceof Caller c) {
+      timing.caller = c;
+    }
+    timing.traceparent = request.headers().firstHeader(Tracing.TRACEPARENT);
+    return timing;
   }
 
   private static Mono<ServerResponse> answer(Gateway.Answer a) {

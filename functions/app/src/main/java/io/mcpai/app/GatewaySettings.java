@@ -53,6 +53,12 @@ record GatewaySettings(
     "MCP_BREAKER_FAILURE_RATE",
     "MCP_BREAKER_OPEN_MS",
     "MCP_BREAKER_HALF_OPEN_CALLS",
+    // tracing (io.mcpai.core.tracing.Tracing)
+    "MCP_OTEL_ENDPOINT",
+    "MCP_OTEL_SAMPLE_RATIO",
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_SERVICE_NAME",
     // read by the providers' clients
     "AZURE_ML_KEY"
   };

@@ -11,11 +11,13 @@ import io.mcpai.core.routing.RetryBudget;
 import io.mcpai.core.routing.RoutedProvider;
 import io.mcpai.core.routing.RoutingWeights;
 import io.mcpai.core.routing.RoutingWeightsFile;
+import io.mcpai.core.tracing.Tracing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -120,12 +122,21 @@ class GatewayWiring {
     }
   }
 
+  /** OpenTelemetry spans by OTLP when MCP_OTEL_ENDPOINT (or OTEL_EXPORTER_OTLP_*) is set. */
+  @Bean(destroyMethod = "close")
+  Tracing tracing(GatewaySettings s) {
+    Tracing t = Tracing.fromEnvironment(s.env(), "mcp-gateway");
+    LoggerFactory.getLogger(Tracing.class).info("tracing: {}", t.describe());
+    return t;
+  }
+
   @Bean
   Gateway gateway(
       ContextFormatter formatter,
       ProviderRouter router,
       RequestLog requestLog,
-      GatewayMetrics metrics) {
-    return new Gateway(formatter, router, requestLog, metrics);
+      GatewayMetrics metrics,
+      Tracing tracing) {
+    return new Gateway(formatter, router, requestLog, metrics, tracing);
   }
 }

@@ -12,6 +12,15 @@ final class Timing {
   volatile long upstreamNanos;
   volatile boolean routed;
 
+  /** The caller's W3C trace context header, when it sent one. */
+  volatile String traceparent;
+
+  /** The request's spans when tracing is on, else null. */
+  volatile RequestTrace trace;
+
+  /** Who sent it, as authentication established it; null until the handler runs. */
+  volatile io.mcpai.core.security.Caller caller;
+
   Timing(String requestId, long startNanos) {
     this.requestId = requestId;
     this.startNanos = startNanos;

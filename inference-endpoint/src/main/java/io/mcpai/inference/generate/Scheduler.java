@@ -135,7 +135,7 @@ public final class Scheduler implements AutoCloseable {
       g.firstTokenNanos = now;
       g.lastTokenNanos = now;
       metrics.firstToken(now - g.submittedNanos());
-      metrics.step(1, 1);
+      metrics.prefilledToken();
       if (g.accept(first, 0)) {
         closeSequence(g);
         return;

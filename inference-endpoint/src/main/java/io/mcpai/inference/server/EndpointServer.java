@@ -1,5 +1,6 @@
 package io.mcpai.inference.server;
 
+import io.mcpai.core.tracing.Tracing;
 import io.mcpai.inference.generate.InferenceMetrics;
 import io.mcpai.inference.generate.Scheduler;
 import io.netty.bootstrap.ServerBootstrap;
@@ -26,6 +27,17 @@ public final class EndpointServer implements AutoCloseable {
   public EndpointServer(
       String host, int port, Scheduler scheduler, InferenceMetrics metrics, String modelName)
       throws InterruptedException {
+    this(host, port, scheduler, metrics, modelName, Tracing.OFF);
+  }
+
+  public EndpointServer(
+      String host,
+      int port,
+      Scheduler scheduler,
+      InferenceMetrics metrics,
+      String modelName,
+      Tracing tracing)
+      throws InterruptedException {
     ChatPrompt chat = new ChatPrompt(scheduler.tokenizer());
     ServerBootstrap b =
         new ServerBootstrap()
@@ -39,7 +51,8 @@ public final class EndpointServer implements AutoCloseable {
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpServerExpectContinueHandler())
                         .addLast(new HttpObjectAggregator(MAX_BODY_BYTES))
-                        .addLast(new InferenceHandler(scheduler, metrics, modelName, chat));
+                        .addLast(
+                            new InferenceHandler(scheduler, metrics, modelName, chat, tracing));
                   }
                 });
     channel = b.bind(host, port).sync().channel();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpai.core.tokenizer.Tokenizer;
+import io.mcpai.core.tracing.Tracing;
 import io.mcpai.inference.generate.FinishReason;
 import io.mcpai.inference.generate.Generation;
 import io.mcpai.inference.generate.GenerationListener;
@@ -30,6 +31,9 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,11 +90,17 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
   private final Scheduler scheduler;
   private final InferenceMetrics metrics;
   private final String modelName;
+  private final Tracing tracing;
   private volatile Generation current;
 
   InferenceHandler(
-      Scheduler scheduler, InferenceMetrics metrics, String modelName, ChatPrompt chat) {
+      Scheduler scheduler,
+      InferenceMetrics metrics,
+      String modelName,
+      ChatPrompt chat,
+      Tracing tracing) {
     super(true);
+    this.tracing = tracing;
     this.chat = chat;
     this.scheduler = scheduler;
     this.metrics = metrics;
@@ -114,6 +124,17 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     Exchange ex = new Exchange(ctx, rid, keepAlive);
+    if (tracing.enabled() && req.method().equals(HttpMethod.POST)) {
+      // Generation routes only: health checks and scrapes would drown the traces.
+      ex.span =
+          tracing
+              .span("POST " + req.uri(), SpanKind.SERVER, req.headers().get(Tracing.TRACEPARENT))
+              .setAttribute("http.request.method", "POST")
+              .setAttribute("url.path", req.uri())
+              .setAttribute("mcp.request_id", rid)
+              .setAttribute("mcp.model", modelName)
+              .startSpan();
+    }
     try {
       route(req, ex);
     } catch (ApiError e) {
@@ -266,7 +287,28 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
   }
 
   private void submit(int[] prompt, SamplingParams sp, Exchange ex, GenerationListener l) {
-    current = scheduler.submit(prompt, sp, l);
+    current = scheduler.submit(prompt, sp, ex.span == null ? l : traced(ex.span, prompt.length, l));
+  }
+
+  /** Puts the token counts on the span before the last token's response ends it. */
+  private static GenerationListener traced(Span span, int promptTokens, GenerationListener l) {
+    span.setAttribute("mcp.prompt_tokens", promptTokens);
+    return new GenerationListener() {
+      @Override
+      public void onToken(
+          Generation g, int id, String text, float logProb, String delta, FinishReason finish) {
+        if (finish != null) {
+          span.setAttribute("mcp.completion_tokens", g.generatedTokens());
+          span.setAttribute("mcp.finish_reason", finish.toString());
+        }
+        l.onToken(g, id, text, logProb, delta, finish);
+      }
+
+      @Override
+      public void onError(Generation g, Throwable error) {
+        l.onError(g, error);
+      }
+    };
   }
 
   /**
@@ -533,6 +575,9 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     boolean streaming;
     String streamType;
 
+    /** The request's span when tracing is on: ends with the response. */
+    Span span;
+
     Exchange(ChannelHandlerContext ctx, String requestId, boolean keepAlive) {
       this.ctx = ctx;
       this.requestId = requestId;
@@ -557,6 +602,19 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
       var f = ctx.writeAndFlush(r);
       if (!keepAlive) {
         f.addListener(ChannelFutureListener.CLOSE);
+      }
+      endSpan(status.code(), status.code() >= 500 ? status.reasonPhrase() : null);
+    }
+
+    private void endSpan(int status, String error) {
+      Span s = span;
+      if (s != null) {
+        span = null;
+        s.setAttribute("http.response.status_code", status);
+        if (error != null) {
+          s.setStatus(StatusCode.ERROR, error);
+        }
+        s.end();
       }
     }
 
@@ -597,6 +655,9 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
       ObjectNode o = JSON.createObjectNode();
       o.putObject("error").put("type", e.type).put("message", e.getMessage()).putNull("param");
       chunk(streamType.equals("text/event-stream") ? "data: " + o + "\n\n" : o + "\n");
+      if (span != null) {
+        span.setStatus(StatusCode.ERROR, e.type);
+      }
       endStream();
     }
 
@@ -608,6 +669,7 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
       if (!keepAlive) {
         f.addListener(ChannelFutureListener.CLOSE);
       }
+      endSpan(200, null);
     }
   }
 

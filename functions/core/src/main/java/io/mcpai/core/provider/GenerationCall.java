@@ -11,6 +11,8 @@ import java.util.List;
  *     one, since an LMI server adds BOS itself)
  * @param promptTokens the exact prompt length in the model's tokens
  * @param maxNewTokens the answer's budget; the router lowers it to what a provider's window holds
+ * @param traceparent the W3C trace context HTTP clients send, so the provider's span joins the
+ *     gateway's trace; null when tracing is off
  */
 public record GenerationCall(
     String requestId,
@@ -22,7 +24,34 @@ public record GenerationCall(
     double temperature,
     double topP,
     List<String> stop,
-    Long seed) {
+    Long seed,
+    String traceparent) {
+
+  /** A call outside any trace. */
+  public GenerationCall(
+      String requestId,
+      String model,
+      String prompt,
+      List<ChatMessage> messages,
+      int promptTokens,
+      int maxNewTokens,
+      double temperature,
+      double topP,
+      List<String> stop,
+      Long seed) {
+    this(
+        requestId,
+        model,
+        prompt,
+        messages,
+        promptTokens,
+        maxNewTokens,
+        temperature,
+        topP,
+        stop,
+        seed,
+        null);
+  }
 
   public GenerationCall {
     messages = messages == null ? List.of() : messages;
@@ -33,6 +62,16 @@ public record GenerationCall(
     return n == maxNewTokens
         ? this
         : new GenerationCall(
-            requestId, model, prompt, messages, promptTokens, n, temperature, topP, stop, seed);
+            requestId,
+            model,
+            prompt,
+            messages,
+            promptTokens,
+            n,
+            temperature,
+            topP,
+            stop,
+            seed,
+            traceparent);
   }
 }

@@ -63,7 +63,7 @@ public final class LmiHttpClient implements ProviderClient {
         .thenCompose(
             h ->
                 http.sendAsync(
-                    request(invoke, body, h, call.requestId(), "application/json"),
+                    request(invoke, body, h, call, "application/json"),
                     HttpResponse.BodyHandlers.ofByteArray()))
         .handle(
             (resp, err) -> {
@@ -79,7 +79,8 @@ public final class LmiHttpClient implements ProviderClient {
   }
 
   private HttpRequest request(
-      URI uri, byte[] body, Map<String, String> extra, String requestId, String accept) {
+      URI uri, byte[] body, Map<String, String> extra, GenerationCall call, String accept) {
+    String requestId = call.requestId();
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
             .timeout(timeout)
@@ -88,6 +89,9 @@ public final class LmiHttpClient implements ProviderClient {
             .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (requestId != null && !requestId.isEmpty()) {
       b.header("x-request-id", requestId);
+    }
+    if (call.traceparent() != null) {
+      b.header("traceparent", call.traceparent());
     }
     extra.forEach(b::header);
     return b.build();
@@ -103,7 +107,7 @@ public final class LmiHttpClient implements ProviderClient {
             .thenCompose(
                 h ->
                     http.sendAsync(
-                        request(streamInvoke, body, h, call.requestId(), "application/jsonlines"),
+                        request(streamInvoke, body, h, call, "application/jsonlines"),
                         lines.handler()))
             .whenComplete(lines::finished);
     return () -> {

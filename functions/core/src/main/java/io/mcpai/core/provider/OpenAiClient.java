@@ -79,7 +79,8 @@ public final class OpenAiClient implements ProviderClient {
     return out.toByteArray();
   }
 
-  private HttpRequest request(URI uri, byte[] body, String requestId) {
+  private HttpRequest request(URI uri, byte[] body, GenerationCall call) {
+    String requestId = call.requestId();
     HttpRequest.Builder b =
         HttpRequest.newBuilder(uri)
             .timeout(config.requestTimeout())
@@ -91,14 +92,16 @@ public final class OpenAiClient implements ProviderClient {
     if (requestId != null && !requestId.isEmpty()) {
       b.header("x-request-id", requestId);
     }
+    if (call.traceparent() != null) {
+      b.header("traceparent", call.traceparent());
+    }
     return b.build();
   }
 
   @Override
   public CompletableFuture<Completion> generate(GenerationCall call) {
     return http.sendAsync(
-            request(chat, body(call, false), call.requestId()),
-            HttpResponse.BodyHandlers.ofByteArray())
+            request(chat, body(call, false), call), HttpResponse.BodyHandlers.ofByteArray())
         .handle(
             (resp, err) -> {
               if (err != null) {
@@ -128,7 +131,7 @@ public final class OpenAiClient implements ProviderClient {
         new LmiHttpClient.LineStream(
             config.name(), listener, new SseReader(config.name(), listener));
     CompletableFuture<?> sent =
-        http.sendAsync(request(chat, body(call, true), call.requestId()), lines.handler())
+        http.sendAsync(request(chat, body(call, true), call), lines.handler())
             .whenComplete(lines::finished);
     return () -> {
       lines.cancel();

@@ -46,10 +46,21 @@ public record ProviderConfig(
   /**
    * {@code endpoint_name} (sagemaker), {@code project}, {@code endpoint_id} (vertex), {@code
    * deployment}, {@code auth} ({@code key} or {@code entra}), {@code api_key_env} (azureml, openai:
-   * the name of the environment variable holding the key, so keys never sit in the file).
+   * the name of the environment variable holding the key, so keys never sit in the file); prices
+   * beyond {@code cost_per_1k_tokens} ({@link io.mcpai.core.cost.ProviderPricing}).
    */
   public static final Set<String> KNOWN_OPTIONS =
-      Set.of("endpoint_name", "project", "endpoint_id", "deployment", "auth", "api_key_env");
+      Set.of(
+          "endpoint_name",
+          "project",
+          "endpoint_id",
+          "deployment",
+          "auth",
+          "api_key_env",
+          "cost_per_1k_prompt_tokens",
+          "cost_per_1k_completion_tokens",
+          "instance_hour_usd",
+          "instance_concurrency");
 
   public static final int DEFAULT_CONTEXT_WINDOW = 4096;
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
