@@ -1,0 +1,46 @@
+package io.mcpai.batch;
+
+import io.mcpai.batch.learn.LearnCommand;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * {@code java -jar mcp-batch.jar run --input IN --output OUT [--job-id J] [beam options]} or {@code
+ * learn --log FILE... --output DIR [options]}.
+ */
+public final class Main {
+  static final String USAGE =
+      """
+      usage: mcp-batch run --input IN --output OUT [--job-id J] [--runner=DirectRunner|FlinkRunner|SparkRunner|DataflowRunner] [--name=value ...]
+             mcp-batch learn --log FILE [--log FILE ...] --output DIR [--latency-weight=1] [--failure-penalty-ms=2000] [--cost-weight=0] [--holdout=0.2] [--seed=1]
+      """;
+
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
+      System.out.print(USAGE);
+      System.exit(args.length == 0 ? 2 : 0);
+      return;
+    }
+    List<String> rest = Arrays.asList(args).subList(1, args.length);
+    try {
+      switch (args[0]) {
+        case "run" -> {
+          RunCommand.Summary s =
+              RunCommand.run(RunCommand.options(rest, System.getenv()), System.err);
+          System.exit(s.state().equals("DONE") ? 0 : 1);
+        }
+        case "learn" -> {
+          LearnCommand.run(rest, System.err);
+          System.exit(0);
+        }
+        default -> throw new IllegalArgumentException("unknown command '" + args[0] + "'");
+      }
+    } catch (IllegalArgumentException e) {
+      System.err.println("error: " + e.getMessage());
+      System.err.print(USAGE);
+      System.exit(2);
+    }
+  }
+}

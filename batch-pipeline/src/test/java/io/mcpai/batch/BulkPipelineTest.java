@@ -1,0 +1,151 @@
+package io.mcpai.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The bulk pipeline end to end on real inference endpoints: every valid prompt answered exactly
+ * once, refused and poison lines in the errors with their reasons, and a re-run that calls nothing.
+ */
+class BulkPipelineTest {
+  static final ObjectMapper JSON = new ObjectMapper();
+  @TempDir static Path tmp;
+  static LocalEndpoints endpoints;
+
+  @BeforeAll
+  static void start() throws Exception {
+    endpoints = LocalEndpoints.start(tmp.resolve("model-cache"), 3);
+  }
+
+  @AfterAll
+  static void stop() {
+    endpoints.close();
+  }
+
+  static Path providersFile() throws Exception {
+    Path f = tmp.resolve("providers.yaml");
+    Files.writeString(f, endpoints.providersYaml());
+    return f;
+  }
+
+  static List<JsonNode> lines(Path file) throws Exception {
+    List<JsonNode> out = new ArrayList<>();
+    for (String l : Files.readAllLines(file)) {
+      if (!l.isBlank()) {
+        out.add(JSON.readTree(l));
+      }
+    }
+    return out;
+  }
+
+  static RunCommand.Summary run(Path input, Path output, String jobId, String... extra)
+      throws Exception {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--input",
+                input.toString(),
+                "--output",
+                output.toString(),
+                "--job-id",
+                jobId,
+                "--progressSeconds=3"));
+    args.addAll(List.of(extra));
+    BatchOptions o =
+        RunCommand.options(args, Map.of("MCP_PROVIDERS_FILE", providersFile().toString()));
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    RunCommand.Summary s = RunCommand.run(o, new PrintStream(log, true));
+    System.out.print(log);
+    return s;
+  }
+
+  /** Asserts the merged output: each valid id once with an answer, each refusal with its reason. */
+  static void assertComplete(Prompts prompts, Path out, String jobId) throws Exception {
+    Map<String, JsonNode> results = new HashMap<>();
+    for (JsonNode r : lines(out.resolve("results.jsonl"))) {
+      assertThat(results.put(r.get("custom_id").asText(), r)).as("duplicate result").isNull();
+    }
+    assertThat(results.keySet()).containsExactlyInAnyOrderElementsOf(prompts.validIds);
+    for (String id : prompts.validIds) {
+      JsonNode r = results.get(id);
+      int n = Integer.parseInt(id.substring(1));
+      if (n % 3 == 2) {
+        assertThat(r.at("/response/status_code").asInt()).isEqualTo(200);
+        assertThat(r.at("/response/body/object").asText()).isEqualTo("chat.completion");
+        assertThat(r.at("/response/body/usage/completion_tokens").asInt()).isBetween(1, 4);
+      } else {
+        assertThat(r.get("job_id").asText()).isEqualTo(jobId);
+        assertThat(r.at("/usage/completion_tokens").asInt()).isBetween(1, 4);
+        assertThat(r.get("provider").asText()).isIn(LocalEndpoints.NAMES);
+      }
+    }
+    List<JsonNode> errors = lines(out.resolve("errors.jsonl"));
+    Map<String, JsonNode> byId = new HashMap<>();
+    int withoutId = 0;
+    int duplicates = 0;
+    for (JsonNode e : errors) {
+      assertThat(e.at("/error/message").asText()).isNotBlank();
+      assertThat(e.get("source").asText()).contains("prompts.jsonl:");
+      if (e.get("stage").asText().equals("duplicate")) {
+        duplicates++;
+        assertThat(e.get("custom_id").asText()).isEqualTo("q1");
+      } else if (e.get("custom_id").isNull()) {
+        withoutId++;
+      } else {
+        byId.put(e.get("custom_id").asText(), e);
+      }
+    }
+    assertThat(withoutId).isEqualTo(prompts.refusedWithoutId);
+    assertThat(duplicates).isEqualTo(1);
+    assertThat(byId.keySet()).containsExactlyInAnyOrderElementsOf(prompts.expectedErrors.keySet());
+    prompts.expectedErrors.forEach(
+        (id, reason) -> {
+          assertThat(byId.get(id).toString()).contains(reason);
+          assertThat(byId.get(id).get("retryable").asBoolean()).isFalse();
+        });
+    for (String id : prompts.poisonIds) {
+      assertThat(byId.get(id).get("status").asInt()).isEqualTo(413);
+      assertThat(byId.get(id).get("stage").asText()).isEqualTo("call");
+    }
+  }
+
+  @Test
+  void directRunnerAnswersEveryPromptOnceAndAReRunCallsNothing() throws Exception {
+    Prompts prompts = new Prompts();
+    Path dir = Files.createDirectories(tmp.resolve("direct"));
+    Path input = prompts.write(dir.resolve("prompts.jsonl"), 2000, 2);
+    Path out = dir.resolve("out");
+    RunCommand.Summary s = run(input, out, "direct-1", "--maxBatchSize=16");
+    assertThat(s.state()).isEqualTo("DONE");
+    assertThat(s.done()).isEqualTo(2000);
+    assertThat(s.poisonIsolated()).isEqualTo(2);
+    assertComplete(prompts, out, "direct-1");
+    for (String id : prompts.validIds) {
+      assertThat(endpoints.generatedFor(IdempotencyKey.of("direct-1", id)))
+          .as("answers generated for %s", id)
+          .isEqualTo(1);
+    }
+
+    // Same input, same output: everything is done already, nothing is called again.
+    int before = endpoints.generated.size();
+    RunCommand.Summary again = run(input, out, "direct-1");
+    assertThat(again.done()).isZero();
+    assertThat(again.skippedDone()).isEqualTo(2000 + prompts.expectedErrors.size());
+    assertThat(endpoints.generated.size()).isEqualTo(before);
+    assertComplete(prompts, out, "direct-1");
+  }
+}
