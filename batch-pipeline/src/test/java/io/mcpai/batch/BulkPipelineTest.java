@@ -148,4 +148,90 @@ class BulkPipelineTest {
     assertThat(endpoints.generated.size()).isEqualTo(before);
     assertComplete(prompts, out, "direct-1");
   }
+
+  @Test
+  void flinkRunnerLocalAnswersEveryPromptOnce() throws Exception {
+    Prompts prompts = new Prompts();
+    Path dir = Files.createDirectories(tmp.resolve("flink"));
+    Path input = prompts.write(dir.resolve("prompts.jsonl"), 1000, 1);
+    Path out = dir.resolve("out");
+    RunCommand.Summary s =
+        run(
+            input,
+            out,
+            "flink-1",
+            "--runner=FlinkRunner",
+            "--flinkMaster=[local]",
+            "--parallelism=2",
+            "--maxBatchSize=16");
+    assertThat(s.state()).isEqualTo("DONE");
+    assertThat(s.done()).isEqualTo(1000);
+    assertComplete(prompts, out, "flink-1");
+    for (String id : prompts.validIds) {
+      assertThat(endpoints.generatedFor(IdempotencyKey.of("flink-1", id))).isEqualTo(1);
+    }
+  }
+
+  /** Ids in the result parts written so far. */
+  static java.util.Set<String> idsInResultParts(Path out) throws Exception {
+    java.util.Set<String> ids = new java.util.HashSet<>();
+    Path parts = out.resolve("parts");
+    if (!Files.isDirectory(parts)) {
+      return ids;
+    }
+    try (var files = Files.list(parts)) {
+      for (Path f : files.filter(f -> f.getFileName().toString().startsWith("results-")).toList()) {
+        for (JsonNode r : lines(f)) {
+          ids.add(r.get("custom_id").asText());
+        }
+      }
+    }
+    return ids;
+  }
+
+  @Test
+  void aKilledRunResumesWithoutCallingDoneIdsAgain() throws Exception {
+    Prompts prompts = new Prompts();
+    Path dir = Files.createDirectories(tmp.resolve("killed"));
+    Path input = prompts.write(dir.resolve("prompts.jsonl"), 1500, 1);
+    Path out = dir.resolve("out");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            java,
+            "-cp",
+            System.getProperty("java.class.path"),
+            "io.mcpai.batch.Main",
+            "run",
+            "--input",
+            input.toString(),
+            "--output",
+            out.toString(),
+            "--job-id",
+            "killed-1",
+            "--maxBatchSize=8",
+            "--progressSeconds=2");
+    pb.environment().put("MCP_PROVIDERS_FILE", providersFile().toString());
+    pb.redirectErrorStream(true).redirectOutput(dir.resolve("first-run.log").toFile());
+    Process first = pb.start();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (idsInResultParts(out).size() < 200) {
+      assertThat(first.isAlive()).as("the first run ended before it was killed").isTrue();
+      assertThat(System.nanoTime()).as("no results within 2 minutes").isLessThan(deadline);
+      Thread.sleep(100);
+    }
+    first.destroyForcibly().waitFor();
+    java.util.Set<String> doneBeforeKill = idsInResultParts(out);
+    assertThat(doneBeforeKill.size()).isLessThan(1500);
+
+    RunCommand.Summary s = run(input, out, "killed-1");
+    assertThat(s.skippedDone()).isGreaterThanOrEqualTo(doneBeforeKill.size());
+    assertThat(s.done()).isEqualTo(1500 - doneBeforeKill.size());
+    assertComplete(prompts, out, "killed-1");
+    for (String id : doneBeforeKill) {
+      assertThat(endpoints.generatedFor(IdempotencyKey.of("killed-1", id)))
+          .as("answers generated for %s, done before the kill", id)
+          .isEqualTo(1);
+    }
+  }
 }
