@@ -2,11 +2,12 @@ package io.mcpai.batch;
 
 /**
  * Client-side adaptive throttling: how many requests one worker keeps in flight at one provider,
- * adjusted like TCP's congestion window (additive increase, multiplicative decrease). Each success
- * adds {@code 1/limit} (about one more slot per round trip of the whole window); an overload signal
- * (429, 503, a timeout) cuts the limit by 30%, at most once per {@link #COOL_DOWN_NANOS} so one
- * burst of refusals counts once. The endpoint's queue then stays short instead of answering 503s,
- * and a slow provider gets less of the worker's traffic without a setting per provider.
+ * adjusted like TCP's congestion window. It starts in slow start (each success adds a slot, so the
+ * limit doubles every round trip) until the first overload signal (429, 503, a timeout), which cuts
+ * it by 30%, at most once per {@link #COOL_DOWN_NANOS} so one burst of refusals counts once; from
+ * then on each success adds {@code 1/limit} (about one slot per round trip of the whole window).
+ * The endpoint's queue then stays short instead of answering 503s, and a slow provider gets less of
+ * the worker's traffic without a setting per provider.
  */
 final class AdaptiveLimit {
   static final long COOL_DOWN_NANOS = 200_000_000L;
@@ -15,6 +16,7 @@ final class AdaptiveLimit {
   private double limit;
   private int inFlight;
   private long lastCut;
+  private boolean slowStart = true;
 
   AdaptiveLimit(int initial, int max) {
     this.max = Math.max(1, max);
@@ -32,7 +34,7 @@ final class AdaptiveLimit {
   /** Frees a slot after a success. */
   synchronized void success() {
     inFlight--;
-    limit = Math.min(max, limit + 1.0 / limit);
+    limit = Math.min(max, limit + (slowStart ? 1.0 : 1.0 / limit));
     notifyAll();
   }
 
@@ -42,6 +44,7 @@ final class AdaptiveLimit {
     long now = System.nanoTime();
     if (now - lastCut > COOL_DOWN_NANOS) {
       lastCut = now;
+      slowStart = false;
       limit = Math.max(1, limit * 0.7);
     }
     notifyAll();

@@ -26,7 +26,7 @@ public interface BatchOptions extends PipelineOptions {
   void setJobId(String value);
 
   @Description("Prompts per call batch (GroupIntoBatches size)")
-  @Default.Integer(32)
+  @Default.Integer(64)
   int getMaxBatchSize();
 
   void setMaxBatchSize(int value);
@@ -66,7 +66,7 @@ public interface BatchOptions extends PipelineOptions {
   void setBatching(String value);
 
   @Description("Requests in flight per provider and worker JVM at first (adaptive afterwards)")
-  @Default.Integer(16)
+  @Default.Integer(32)
   int getInitialConcurrency();
 
   void setInitialConcurrency(int value);

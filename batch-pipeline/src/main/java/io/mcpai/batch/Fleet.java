@@ -94,6 +94,21 @@ final class Fleet implements AutoCloseable {
     return limits.get(provider);
   }
 
+  /** {@code aws 40/64, gcp 38/64}: requests in flight and the adaptive limit, per provider. */
+  static synchronized String throttleSummary() {
+    StringBuilder sb = new StringBuilder();
+    for (Fleet f : SHARED.values()) {
+      f.limits.forEach(
+          (p, l) -> {
+            if (sb.length() > 0) {
+              sb.append(", ");
+            }
+            sb.append(p).append(' ').append(l.inFlight()).append('/').append(l.limit());
+          });
+    }
+    return sb.toString();
+  }
+
   @Override
   public void close() {
     router.close();

@@ -275,9 +275,17 @@ public final class RunCommand {
       double rate = done / Math.max(seconds, 1e-9);
       long left = Math.max(0, queued - done - failed);
       String eta = rate > 0 && queued > 0 ? String.format("%.0f s", left / rate) : "?";
+      String throttle = Fleet.throttleSummary();
       return String.format(
-          "[mcp-batch %s] done %d/%d, failed %d, skipped %d, %.1f prompts/s, ETA %s",
-          jobId, done, queued, failed, skipped, rate, eta);
+          "[mcp-batch %s] done %d/%d, failed %d, skipped %d, %.1f prompts/s, ETA %s%s",
+          jobId,
+          done,
+          queued,
+          failed,
+          skipped,
+          rate,
+          eta,
+          throttle.isEmpty() ? "" : "; in flight/limit: " + throttle);
     }
   }
 }

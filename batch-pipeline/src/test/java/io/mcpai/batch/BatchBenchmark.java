@@ -45,6 +45,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class BatchBenchmark {
   private BatchBenchmark() {}
 
+  static final int PROGRESS_SECONDS = Integer.getInteger("bench.progressSeconds", 0);
+
   public static void main(String[] args) throws Exception {
     Map<String, String> a = new LinkedHashMap<>();
     for (String s : args) {
@@ -55,7 +57,8 @@ public final class BatchBenchmark {
     int rounds = Integer.parseInt(a.getOrDefault("rounds", "3"));
     int concurrency = Integer.parseInt(a.getOrDefault("concurrency", "96"));
     int sequential = Integer.parseInt(a.getOrDefault("sequential", String.valueOf(n / 10)));
-    String extra = a.getOrDefault("pipelineArgs", "");
+    // Pipeline variants, separated by '|', each a comma-separated list of extra arguments.
+    List<String> variants = List.of(a.getOrDefault("pipelineArgs", "").split("\\|", -1));
     Path tmp = Files.createTempDirectory("mcp-batch-bench");
     try (LocalEndpoints endpoints = LocalEndpoints.start(tmp.resolve("cache"), 3, false)) {
       Path providers = tmp.resolve("providers.yaml");
@@ -97,23 +100,36 @@ public final class BatchBenchmark {
       Map<String, List<Double>> rates = new LinkedHashMap<>();
       for (int r = 0; r < rounds; r++) {
         double load0 = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
-        double alone = alone(endpoints, bodies, concurrency);
-        double pipe = pipeline(input, tmp.resolve("out-" + r), providers, extra);
-        double seq = sequential(providers, formatter, lines.subList(0, sequential));
+        // The endpoints' capacity: the better of one full decoding batch per endpoint in flight,
+        // and three (a full batch running and two queued).
+        double alone =
+            Boolean.getBoolean("bench.skipAlone")
+                ? 1
+                : Math.max(
+                    alone(endpoints, bodies, concurrency),
+                    alone(endpoints, bodies, 3 * concurrency));
         rates.computeIfAbsent("endpoints alone", k -> new ArrayList<>()).add(alone);
-        rates.computeIfAbsent("pipeline", k -> new ArrayList<>()).add(pipe);
+        StringBuilder line = new StringBuilder();
+        for (int v = 0; v < variants.size(); v++) {
+          double pipe =
+              pipeline(input, tmp.resolve("out-" + r + "-" + v), providers, variants.get(v));
+          String name = "pipeline " + (variants.get(v).isBlank() ? "(defaults)" : variants.get(v));
+          rates.computeIfAbsent(name, k -> new ArrayList<>()).add(pipe);
+          line.append(String.format(", %s %.1f/s (%.0f%%)", name, pipe, 100 * pipe / alone));
+        }
+        double seq =
+            sequential > 0 ? sequential(providers, formatter, lines.subList(0, sequential)) : 0;
         rates.computeIfAbsent("sequential", k -> new ArrayList<>()).add(seq);
         System.out.printf(
-            "round %d (load %.2f): endpoints alone %.1f/s, pipeline %.1f/s (%.0f%%), sequential"
-                + " %.1f/s%n",
-            r, load0, alone, pipe, 100 * pipe / alone, seq);
+            "round %d (load %.2f): endpoints alone %.1f/s%s, sequential %.1f/s%n",
+            r, load0, alone, line, seq);
       }
       rates.forEach(
           (k, v) -> {
             List<Double> s = new ArrayList<>(v);
             Collections.sort(s);
             System.out.printf(
-                "%-16s median %.1f prompts/s (min %.1f, max %.1f)%n",
+                "%-40s median %.1f prompts/s (min %.1f, max %.1f)%n",
                 k, s.get(s.size() / 2), s.get(0), s.get(s.size() - 1));
           });
     }
@@ -149,7 +165,7 @@ public final class BatchBenchmark {
     if (failed.get() > 0) {
       System.out.println("endpoints alone: " + failed.get() + " failed");
     }
-    return bodies.size() / s;
+    return (bodies.size() - failed.get()) / s;
   }
 
   static double pipeline(Path input, Path out, Path providers, String extra) throws Exception {
@@ -162,13 +178,15 @@ public final class BatchBenchmark {
                 out.toString(),
                 "--job-id",
                 "bench-" + out.getFileName(),
-                "--progressSeconds=0"));
+                "--progressSeconds=" + PROGRESS_SECONDS));
     if (!extra.isBlank()) {
       args.addAll(List.of(extra.split(",")));
     }
     BatchOptions o = RunCommand.options(args, Map.of("MCP_PROVIDERS_FILE", providers.toString()));
     long t0 = System.nanoTime();
-    RunCommand.Summary s = RunCommand.run(o, new PrintStream(new ByteArrayOutputStream()));
+    RunCommand.Summary s =
+        RunCommand.run(
+            o, PROGRESS_SECONDS > 0 ? System.out : new PrintStream(new ByteArrayOutputStream()));
     double secs = (System.nanoTime() - t0) / 1e9;
     if (s.failed() > 0 || s.done() == 0) {
       System.out.println("pipeline: " + s);
