@@ -104,6 +104,15 @@ public final class RunCommand {
         beamArgs.add("--targetParallelism=12");
       }
     }
+    boolean flinkLocal =
+        beamArgs.contains("--runner=FlinkRunner")
+            && beamArgs.stream()
+                .noneMatch(a -> a.startsWith("--flinkMaster=") && !a.endsWith("[local]"));
+    if (flinkLocal && beamArgs.stream().noneMatch(a -> a.startsWith("--parallelism"))) {
+      // An embedded cluster's default is one slot per core; calls wait on the network, and each
+      // slot waits for its bundle's slowest call, so more slots keep the endpoints busier.
+      beamArgs.add("--parallelism=8");
+    }
     PipelineOptionsFactory.register(BatchOptions.class);
     BatchOptions o =
         PipelineOptionsFactory.fromArgs(beamArgs.toArray(String[]::new))
