@@ -22,6 +22,9 @@ final class Progress {
   static final String FAILED = "failed";
   static final String RETRIED = "retried";
   static final String POISON = "poison_isolated";
+  // When the first and the last answer arrived (JVM-local): the rate of the calling phase alone.
+  static final String FIRST_DONE_NANOS = "first_done_nanos";
+  static final String LAST_DONE_NANOS = "last_done_nanos";
 
   private static final Map<String, Map<String, AtomicLong>> LOCAL = new ConcurrentHashMap<>();
 
@@ -40,6 +43,11 @@ final class Progress {
   }
 
   void add(String name, long n) {
+    if (name.equals(DONE)) {
+      long now = System.nanoTime();
+      local(jobId, FIRST_DONE_NANOS).compareAndSet(0, now);
+      local(jobId, LAST_DONE_NANOS).accumulateAndGet(now, Math::max);
+    }
     local(jobId, name).addAndGet(n);
     unreported.computeIfAbsent(name, k -> new AtomicLong()).addAndGet(n);
   }

@@ -46,7 +46,9 @@ public final class RunCommand {
       long resultsTotal,
       long errorsTotal,
       double seconds,
-      double promptsPerSecond) {}
+      double promptsPerSecond,
+      double callingSeconds,
+      double callingPromptsPerSecond) {}
 
   /** Parses the command line into options; the command's own flags become pipeline options. */
   public static BatchOptions options(List<String> args, Map<String, String> env) {
@@ -196,6 +198,10 @@ public final class RunCommand {
     double seconds = (System.nanoTime() - t0) / 1e9;
     MergedOutput.Counts merged = MergedOutput.merge(o.getOutput());
     long done = Progress.get(jobId, Progress.DONE);
+    double calling =
+        (Progress.get(jobId, Progress.LAST_DONE_NANOS)
+                - Progress.get(jobId, Progress.FIRST_DONE_NANOS))
+            / 1e9;
     Summary s =
         new Summary(
             jobId,
@@ -212,17 +218,20 @@ public final class RunCommand {
             merged.results(),
             merged.errors(),
             Math.round(seconds * 1000) / 1000.0,
-            Math.round(done / Math.max(seconds, 1e-9) * 10) / 10.0);
+            Math.round(done / Math.max(seconds, 1e-9) * 10) / 10.0,
+            Math.round(calling * 1000) / 1000.0,
+            calling > 0 ? Math.round(done / calling * 10) / 10.0 : 0);
     MergedOutput.writeText(o.getOutput(), "summary.json", ProtocolJson.write(s));
     log.printf(
-        "mcp-batch %s job=%s: %d lines, %d done now (%.1f/s), %d failed, %d skipped (done"
-            + " before), %d invalid, %d duplicates, %d retried, %d poison isolated; results.jsonl"
-            + " %d, errors.jsonl %d, in %.1f s%n",
+        "mcp-batch %s job=%s: %d lines, %d done now (%.1f/s; %.1f/s from first to last answer),"
+            + " %d failed, %d skipped (done before), %d invalid, %d duplicates, %d retried, %d"
+            + " poison isolated; results.jsonl %d, errors.jsonl %d, in %.1f s%n",
         state,
         jobId,
         s.lines(),
         s.done(),
         s.promptsPerSecond(),
+        s.callingPromptsPerSecond(),
         s.failed(),
         s.skippedDone(),
         s.invalid(),

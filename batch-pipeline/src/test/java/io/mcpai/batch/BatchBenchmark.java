@@ -111,11 +111,17 @@ public final class BatchBenchmark {
         rates.computeIfAbsent("endpoints alone", k -> new ArrayList<>()).add(alone);
         StringBuilder line = new StringBuilder();
         for (int v = 0; v < variants.size(); v++) {
-          double pipe =
+          RunCommand.Summary sum =
               pipeline(input, tmp.resolve("out-" + r + "-" + v), providers, variants.get(v));
           String name = "pipeline " + (variants.get(v).isBlank() ? "(defaults)" : variants.get(v));
-          rates.computeIfAbsent(name, k -> new ArrayList<>()).add(pipe);
-          line.append(String.format(", %s %.1f/s (%.0f%%)", name, pipe, 100 * pipe / alone));
+          double pipe = sum.promptsPerSecond();
+          double calling = sum.callingPromptsPerSecond();
+          rates.computeIfAbsent(name + " end to end", k -> new ArrayList<>()).add(pipe);
+          rates.computeIfAbsent(name + " calling phase", k -> new ArrayList<>()).add(calling);
+          line.append(
+              String.format(
+                  ", %s %.1f/s end to end (%.0f%%), %.1f/s calling phase (%.0f%%)",
+                  name, pipe, 100 * pipe / alone, calling, 100 * calling / alone));
         }
         double seq =
             sequential > 0 ? sequential(providers, formatter, lines.subList(0, sequential)) : 0;
@@ -129,7 +135,7 @@ public final class BatchBenchmark {
             List<Double> s = new ArrayList<>(v);
             Collections.sort(s);
             System.out.printf(
-                "%-40s median %.1f prompts/s (min %.1f, max %.1f)%n",
+                "%-60s median %.1f prompts/s (min %.1f, max %.1f)%n",
                 k, s.get(s.size() / 2), s.get(0), s.get(s.size() - 1));
           });
     }
@@ -168,7 +174,8 @@ public final class BatchBenchmark {
     return (bodies.size() - failed.get()) / s;
   }
 
-  static double pipeline(Path input, Path out, Path providers, String extra) throws Exception {
+  static RunCommand.Summary pipeline(Path input, Path out, Path providers, String extra)
+      throws Exception {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -183,15 +190,13 @@ public final class BatchBenchmark {
       args.addAll(List.of(extra.split(",")));
     }
     BatchOptions o = RunCommand.options(args, Map.of("MCP_PROVIDERS_FILE", providers.toString()));
-    long t0 = System.nanoTime();
     RunCommand.Summary s =
         RunCommand.run(
             o, PROGRESS_SECONDS > 0 ? System.out : new PrintStream(new ByteArrayOutputStream()));
-    double secs = (System.nanoTime() - t0) / 1e9;
     if (s.failed() > 0 || s.done() == 0) {
       System.out.println("pipeline: " + s);
     }
-    return s.done() / secs;
+    return s;
   }
 
   /** One request at a time through the router, as a loop over the file would. */
