@@ -30,6 +30,15 @@ import java.util.Map;
  * </ul>
  */
 public final class LearnCommand {
+  // Tribuo logs every training run at INFO through java.util.logging; the command prints its own
+  // summary. Held here so the setting is not garbage-collected with the logger.
+  private static final java.util.logging.Logger TRIBUO_LOG =
+      java.util.logging.Logger.getLogger("org.tribuo");
+
+  static {
+    TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
+
   private LearnCommand() {}
 
   /** Parsed arguments. */
