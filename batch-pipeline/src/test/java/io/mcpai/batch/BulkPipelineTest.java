@@ -234,4 +234,55 @@ class BulkPipelineTest {
           .isEqualTo(1);
     }
   }
+
+  @Test
+  void promptsNoProviderCouldTakeAreRetryableAndARerunAnswersThem() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("down"));
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      lines.add(Prompts.protocol("d" + i, "Say something about " + i + "."));
+    }
+    Path input = Files.write(dir.resolve("prompts.jsonl"), lines);
+    Path out = dir.resolve("out");
+    Path nowhere = dir.resolve("down.yaml");
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      // A port nobody listens on once the socket is closed.
+      Files.writeString(
+          nowhere,
+          "providers:\n  aws:\n    kind: lmi-http\n    endpoint: http://127.0.0.1:"
+              + s.getLocalPort()
+              + "\n    context_window: 4096\n");
+    }
+    BatchOptions o =
+        RunCommand.options(
+            List.of(
+                "--input",
+                input.toString(),
+                "--output",
+                out.toString(),
+                "--job-id",
+                "down-1",
+                "--maxRetries=1",
+                "--retryBackoffMs=50",
+                "--progressSeconds=0"),
+            Map.of("MCP_PROVIDERS_FILE", nowhere.toString()));
+    RunCommand.Summary first = RunCommand.run(o, System.out);
+    assertThat(first.failed()).isEqualTo(20);
+    assertThat(first.retried()).isEqualTo(20);
+    List<JsonNode> errors = lines(out.resolve("errors.jsonl"));
+    assertThat(errors).hasSize(20);
+    assertThat(errors)
+        .allSatisfy(
+            e -> {
+              assertThat(e.get("retryable").asBoolean()).isTrue();
+              assertThat(e.get("stage").asText()).isEqualTo("call");
+              assertThat(e.get("attempts").asInt()).isEqualTo(2);
+            });
+
+    RunCommand.Summary second = run(input, out, "down-1");
+    assertThat(second.skippedDone()).isZero();
+    assertThat(second.done()).isEqualTo(20);
+    assertThat(lines(out.resolve("results.jsonl"))).hasSize(20);
+    assertThat(lines(out.resolve("errors.jsonl"))).isEmpty();
+  }
 }
