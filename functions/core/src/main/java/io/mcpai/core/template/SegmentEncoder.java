@@ -1,8 +1,12 @@
 package io.mcpai.core.template;
 
 import io.mcpai.core.tokenizer.Tokenizer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -33,6 +37,9 @@ public final class SegmentEncoder {
   private final Stripe[] continuation = new Stripe[STRIPES];
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
+  // Formatting is synchronous on the caller's thread, so a scope can follow it without threading
+  // a context through every template.
+  private final ThreadLocal<Scope> scope = new ThreadLocal<>();
 
   public SegmentEncoder(Tokenizer tokenizer, long maxBytes) {
     this.tokenizer = Objects.requireNonNull(tokenizer, "tokenizer");
@@ -70,17 +77,74 @@ public final class SegmentEncoder {
   }
 
   private int[] lookup(Stripe[] table, String text, boolean cont) {
+    Scope sc = scope.get();
     int h = text.hashCode();
     Stripe s = table[(h ^ (h >>> 16)) & (STRIPES - 1)];
     int[] ids = s.get(text);
     if (ids != null) {
       hits.increment();
-      return ids;
+    } else if (sc != null && (ids = sc.known(text, cont)) != null) {
+      hits.increment();
+    } else {
+      misses.increment();
+      ids = cont ? tokenizer.encodeWithoutDummyPrefix(text) : tokenizer.encode(text);
+      s.put(text, ids);
     }
-    misses.increment();
-    ids = cont ? tokenizer.encodeWithoutDummyPrefix(text) : tokenizer.encode(text);
-    s.put(text, ids);
+    if (sc != null) {
+      sc.used.putIfAbsent(new Key(text, cont), ids);
+    }
     return ids;
+  }
+
+  /**
+   * Opens a scope on this thread: until it is closed, lookups that miss the cache are answered from
+   * {@code known} before the tokenizer is called, and every lookup is recorded. A stored
+   * conversation offers its turns' ids this way, on any instance, so a new turn never re-tokenizes
+   * old ones. Known ids stay in the scope, never enter the shared cache: ids one caller's store
+   * holds are only ever used for that caller's own conversation.
+   */
+  public Scope open(Collection<EncodedSegment> known) {
+    Scope s = new Scope(known);
+    scope.set(s);
+    return s;
+  }
+
+  /** One lookup: the exact string encoded, which encoding, and its ids. */
+  public record EncodedSegment(String text, boolean continuation, int[] ids) {}
+
+  private record Key(String text, boolean continuation) {}
+
+  /** See {@link #open}. Not thread-safe: it belongs to the thread that opened it. */
+  public final class Scope implements AutoCloseable {
+    private final Map<Key, int[]> known;
+    private final Map<Key, int[]> used = new LinkedHashMap<>();
+
+    private Scope(Collection<EncodedSegment> offered) {
+      known = new HashMap<>(Math.max(4, offered.size() * 2));
+      for (EncodedSegment e : offered) {
+        known.put(new Key(e.text(), e.continuation()), e.ids());
+      }
+    }
+
+    private int[] known(String text, boolean cont) {
+      return known.get(new Key(text, cont));
+    }
+
+    /** Segments looked up in this scope that were not offered to it: what is new to store. */
+    public List<EncodedSegment> fresh() {
+      List<EncodedSegment> out = new ArrayList<>();
+      for (Map.Entry<Key, int[]> e : used.entrySet()) {
+        if (!known.containsKey(e.getKey())) {
+          out.add(new EncodedSegment(e.getKey().text(), e.getKey().continuation(), e.getValue()));
+        }
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {
+      scope.remove();
+    }
   }
 
   /** Cumulative lookups since creation (or {@link #clear()}): a miss is one tokenizer call. */
