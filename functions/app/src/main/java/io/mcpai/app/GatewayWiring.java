@@ -125,7 +125,9 @@ class GatewayWiring {
       ContextFormatter formatter,
       ProviderRouter router,
       RequestLog requestLog,
-      GatewayMetrics metrics) {
-    return new Gateway(formatter, router, requestLog, metrics);
+      GatewayMetrics metrics,
+      SessionWiring.Stores stores) {
+    return new Gateway(
+        formatter, router, requestLog, metrics, stores.sessions(formatter), stores.cache());
   }
 }
