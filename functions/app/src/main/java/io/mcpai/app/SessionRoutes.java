@@ -13,6 +13,7 @@ import io.mcpai.core.session.SessionKey;
 import io.mcpai.core.session.Turn;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.reactive.function.server.RouterFunction;
@@ -22,8 +23,9 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
 
 /**
- * {@code GET /v1/sessions/{id}} (the stored conversation) and {@code DELETE /v1/sessions/{id}}.
- * Both see only the caller's own sessions: another key's session of the same id is a 404.
+ * {@code GET /v1/sessions/{id}} (the stored conversation) and {@code DELETE /v1/sessions/{id}}
+ * (200, {@code {"session_id", "deleted": true}}). Both see only the caller's own sessions: another
+ * key's session of the same id is a 404.
  */
 @Configuration(proxyBeanMethods = false)
 class SessionRoutes {
@@ -81,7 +83,16 @@ class SessionRoutes {
                     .flatMap(
                         gone ->
                             gone
-                                ? ServerResponse.noContent().build()
+                                // 200 with a body, as OpenAI's deletes answer, rather than 204.
+                                ? ServerResponse.ok()
+                                    .contentType(GatewayRoutes.JSON)
+                                    .bodyValue(
+                                        ProtocolJson.write(
+                                            Map.of(
+                                                "session_id",
+                                                request.pathVariable("id"),
+                                                "deleted",
+                                                true)))
                                 : Mono.error(notFound(request))))
         .build();
   }

@@ -29,12 +29,9 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Two gateway instances (two application contexts on their own ports) sharing one real {@code
+ * Two gateway instances (two JVM processes on their own ports) sharing one real {@code
  * redis-server}: a conversation continued on the other instance, a cache hit across instances,
  * concurrent turns on one session with none lost, the Redis store's own rules, and what happens
  * when Redis is down. Skipped with a message where no redis-server binary exists.
@@ -43,8 +40,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 class RedisSessionsTest {
   static RedisServer redis;
   static ScriptedLmiServer lmi;
-  static ConfigurableApplicationContext a;
-  static ConfigurableApplicationContext b;
+  static GatewayProcess a;
+  static GatewayProcess b;
 
   private static final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -53,20 +50,27 @@ class RedisSessionsTest {
   static void start() throws Exception {
     redis = RedisServer.start();
     lmi = new ScriptedLmiServer();
-    a = gateway(redis.url());
+    // Two instances, started side by side.
+    CompletableFuture<GatewayProcess> first =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return gateway(redis.url());
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     b = gateway(redis.url());
+    a = first.join();
   }
 
-  static ConfigurableApplicationContext gateway(String redisUrl) {
-    // Command-line arguments: they outrank application.properties (which names port 8000).
-    return new SpringApplicationBuilder(McpApplication.class)
-        .run(
-            "--server.port=0",
-            "--MCP_REDIS_URL=" + redisUrl,
-            "--MCP_REDIS_TIMEOUT_MS=1000",
-            "--MCP_MODEL_SERVICE_AWS=" + lmi.url(),
-            "--MCP_REQUEST_LOG=off",
-            "--MCP_HEALTH_INTERVAL_MS=0");
+  static GatewayProcess gateway(String redisUrl) throws Exception {
+    return GatewayProcess.start(
+        "MCP_REDIS_URL=" + redisUrl,
+        "MCP_REDIS_TIMEOUT_MS=1000",
+        "MCP_MODEL_SERVICE_AWS=" + lmi.url(),
+        "MCP_REQUEST_LOG=off",
+        "MCP_HEALTH_INTERVAL_MS=0");
   }
 
   @AfterAll
@@ -82,12 +86,12 @@ class RedisSessionsTest {
     }
   }
 
-  static int port(ConfigurableApplicationContext ctx) {
-    return ((WebServerApplicationContext) ctx).getWebServer().getPort();
+  static int port(GatewayProcess g) {
+    return g.port;
   }
 
-  static HttpResponse<String> send(
-      ConfigurableApplicationContext on, String method, String path, String body) throws Exception {
+  static HttpResponse<String> send(GatewayProcess on, String method, String path, String body)
+      throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(on) + path))
             .header("content-type", "application/json")
@@ -101,8 +105,7 @@ class RedisSessionsTest {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  static HttpResponse<String> generate(ConfigurableApplicationContext on, String body)
-      throws Exception {
+  static HttpResponse<String> generate(GatewayProcess on, String body) throws Exception {
     return send(on, "POST", "/v1/generate", body);
   }
 
@@ -138,7 +141,7 @@ class RedisSessionsTest {
     assertThat(view.get("turns")).hasSize(3);
     assertThat(view.get("stored_token_ids").asInt()).isPositive();
 
-    assertThat(send(b, "DELETE", "/v1/sessions/x-inst", null).statusCode()).isEqualTo(204);
+    assertThat(send(b, "DELETE", "/v1/sessions/x-inst", null).statusCode()).isEqualTo(200);
     assertThat(send(a, "GET", "/v1/sessions/x-inst", null).statusCode()).isEqualTo(404);
   }
 
@@ -165,7 +168,7 @@ class RedisSessionsTest {
       int n = 8;
       List<CompletableFuture<HttpResponse<String>>> inflight = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        ConfigurableApplicationContext on = i % 2 == 0 ? a : b;
+        GatewayProcess on = i % 2 == 0 ? a : b;
         String body = "{\"session_id\":\"race\",\"user_input\":\"message " + i + "\"}";
         inflight.add(
             http.sendAsync(
@@ -227,18 +230,18 @@ class RedisSessionsTest {
         "user " + i,
         "assistant " + i,
         "tok",
-        List.of(new EncodedSegment("seg " + i, false, new int[] {i, i + 1})),
+        List.of(EncodedSegment.of("seg " + i, false, new int[] {i, i + 1})),
         1000L * i);
   }
 
   @Test
-  @Order(7) // last: closing a context releases Reactor Netty's shared resources
+  @Order(5)
   void aGatewayStartedWhileRedisIsDownServesStatelessAndAnswers503ForSessions() throws Exception {
     int dead;
     try (ServerSocket s = new ServerSocket(0)) {
       dead = s.getLocalPort();
     }
-    try (ConfigurableApplicationContext c = gateway("redis://127.0.0.1:" + dead)) {
+    try (GatewayProcess c = gateway("redis://127.0.0.1:" + dead)) {
       assertDownBehaviour(c);
     }
   }
@@ -251,7 +254,7 @@ class RedisSessionsTest {
     assertDownBehaviour(b);
   }
 
-  private static void assertDownBehaviour(ConfigurableApplicationContext on) throws Exception {
+  private static void assertDownBehaviour(GatewayProcess on) throws Exception {
     HttpResponse<String> stateless = generate(on, "{\"user_input\":\"Still there?\"}");
     assertThat(stateless.statusCode()).as(stateless.body()).isEqualTo(200);
     HttpResponse<String> cached =

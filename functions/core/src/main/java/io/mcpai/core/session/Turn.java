@@ -9,7 +9,8 @@ import java.util.List;
  * tokenizes it again.
  *
  * @param tokenizer the tokenizer's {@code source()}: ids are only offered to the same tokenizer
- * @param segments the segments first encoded for this turn's request (new history pair, new input)
+ * @param segments the segments first encoded for this turn's request (new history pair, new input),
+ *     keyed by digest, ids packed
  */
 public record Turn(
     String user, String assistant, String tokenizer, List<EncodedSegment> segments, long atMillis) {
@@ -21,7 +22,7 @@ public record Turn(
   public long weight() {
     long w = 96 + 2L * (user.length() + assistant.length());
     for (EncodedSegment s : segments) {
-      w += 48 + 2L * s.text().length() + 4L * s.ids().length;
+      w += 64 + 2L * (s.digest().length() + s.packedIds().length());
     }
     return w;
   }

@@ -18,7 +18,7 @@ class InMemoryStoresTest {
         "user " + i,
         "assistant " + i,
         "tok",
-        List.of(new EncodedSegment("seg " + i, false, new int[] {i, i + 1})),
+        List.of(EncodedSegment.of("seg " + i, false, new int[] {i, i + 1})),
         0);
   }
 
@@ -77,6 +77,17 @@ class InMemoryStoresTest {
     assertThat(store.size()).isEqualTo(3);
     assertThat(store.load(new SessionKey("t/k", "s1")).join().exists()).isFalse();
     assertThat(store.load(new SessionKey("t/k", "s0")).join().exists()).isTrue();
+  }
+
+  @Test
+  void storedSegmentsRoundTripTheirIdsExactlyAndAreKeyedByTextAndEncoding() {
+    int[] ids = {0, 1, 127, 128, 16383, 16384, 31999, 2_000_000, Integer.MAX_VALUE, -1};
+    EncodedSegment s = EncodedSegment.of("[INST] hi [/INST]", false, ids);
+    assertThat(s.ids()).containsExactly(ids);
+    assertThat(s.digest()).isEqualTo(EncodedSegment.digest("[INST] hi [/INST]", false));
+    assertThat(s.digest())
+        .isNotEqualTo(EncodedSegment.digest("[INST] hi [/INST]", true))
+        .isNotEqualTo(EncodedSegment.digest("[INST] hi [/INST] ", false));
   }
 
   @Test
