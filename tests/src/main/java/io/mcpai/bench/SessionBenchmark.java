@@ -55,12 +55,6 @@ import java.util.Random;
 public final class SessionBenchmark {
   private static final String SYSTEM =
       "You are a precise assistant for platform engineers. Answer briefly.";
-  private static final String[] WORDS =
-      ("the a of to and in is for on with that this it as be by at from or an are was can will "
-              + "weather deployment latency token window context gateway model request response "
-              + "cloud region provider budget prompt answer question cluster memory throughput "
-              + "serverless function Lambda Azure Google AWS p99 4096 please explain why how when")
-          .split(" ");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private SessionBenchmark() {}
@@ -92,8 +86,8 @@ public final class SessionBenchmark {
     String[] users = new String[turns];
     String[] answers = new String[turns];
     for (int t = 0; t < turns; t++) {
-      users[t] = sentence(rnd, 45);
-      answers[t] = sentence(rnd, 70);
+      users[t] = FormatBenchmark.sentence(rnd, 45);
+      answers[t] = FormatBenchmark.sentence(rnd, 70);
     }
 
     List<String> variants =
@@ -279,17 +273,6 @@ public final class SessionBenchmark {
     return new Measured(
         new Cost(took, enc.stats().misses() - misses, wire.length, storeBytes),
         p.context().prompt());
-  }
-
-  private static String sentence(Random rnd, int words) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < words; i++) {
-      if (i > 0) {
-        sb.append(' ');
-      }
-      sb.append(WORDS[rnd.nextInt(WORDS.length)]);
-    }
-    return sb.append('.').toString();
   }
 
   private static String spread(long[] nanos) {

@@ -12,7 +12,6 @@ import io.mcpai.core.session.ResponseCache;
 import io.mcpai.core.session.SessionFormatter;
 import io.mcpai.core.session.SessionLimits;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -55,13 +54,7 @@ class SessionWiring {
     };
 
     static Settings from(Environment spring) {
-      Map<String, String> env = new HashMap<>(System.getenv());
-      for (String name : NAMES) {
-        String v = spring.getProperty(name);
-        if (v != null) {
-          env.put(name, v);
-        }
-      }
+      Map<String, String> env = GatewaySettings.environment(spring, NAMES);
       String url = env.get("MCP_REDIS_URL");
       int maxTurns = EnvSettings.integer(env, "MCP_SESSION_MAX_TURNS", 200);
       if (maxTurns > 1000) {
