@@ -160,7 +160,10 @@ final class Gateway {
   private Mono<Outcome> complete(
       FormattedContext fc, String pinned, Timing t, CallContext ctx, String api) {
     FormattedContext.Metadata m = fc.metadata();
-    if (cache == null || fc.tokenIds() == null || ctx.noStore()) {
+    if (cache == null
+        || fc.tokenIds() == null
+        || ctx.noStore()
+        || !ResponseCache.deterministic(m.temperature(), m.seed())) {
       return route(fc, pinned, t, api).map(r -> Outcome.routed(r, cached("bypass")));
     }
     String key =

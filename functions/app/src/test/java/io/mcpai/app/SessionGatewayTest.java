@@ -239,6 +239,13 @@ class SessionGatewayTest {
         generate(
             "{\"user_input\":\"What is 2+2?\",\"parameters\":{\"temperature\":0.7}}", Map.of());
     assertThat(sampled.headers().firstValue("x-cache")).hasValue("bypass");
+    // Asking for the token ids does not make a sampled answer cacheable.
+    String sampledWithIds =
+        "{\"user_input\":\"What is 2+2?\",\"parameters\":{\"temperature\":0.7,"
+            + "\"return_token_ids\":true}}";
+    generate(sampledWithIds, Map.of());
+    assertThat(generate(sampledWithIds, Map.of()).headers().firstValue("x-cache"))
+        .hasValue("bypass");
     HttpResponse<String> seeded =
         generate(
             "{\"user_input\":\"What is 2+2?\",\"parameters\":{\"temperature\":0.7,\"seed\":5}}",
