@@ -61,6 +61,7 @@ final class Gateway {
     this.metrics = metrics;
     this.sessions = sessions;
     this.cache = cache;
+    metrics.gauge("mcp_session_append_conflicts", sessions::conflicts);
   }
 
   ProviderRouter router() {

@@ -191,6 +191,16 @@ class RedisSessionsTest {
       Set<String> users = new HashSet<>();
       view.get("turns").forEach(t -> users.add(t.get("user").asText()));
       assertThat(users).hasSize(n);
+      // The race really happened: appends found the session moved on and went after it.
+      double conflicts = 0;
+      for (GatewayProcess g : new GatewayProcess[] {a, b}) {
+        String m = send(g, "GET", "/metrics", null).body();
+        java.util.regex.Matcher x =
+            java.util.regex.Pattern.compile("(?m)^mcp_session_append_conflicts (\\S+)").matcher(m);
+        assertThat(x.find()).as(m).isTrue();
+        conflicts += Double.parseDouble(x.group(1));
+      }
+      assertThat(conflicts).isPositive();
     } finally {
       lmi.delayMillis = 0;
     }

@@ -10,6 +10,7 @@ import io.mcpai.core.template.SegmentEncoder;
 import io.mcpai.core.template.SegmentEncoder.EncodedSegment;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,6 +30,7 @@ public final class SessionFormatter {
   private final ContextFormatter formatter;
   private final ConversationStore store;
   private final LongSupplier clock;
+  private final LongAdder conflicts = new LongAdder();
 
   public SessionFormatter(ContextFormatter formatter, ConversationStore store, LongSupplier clock) {
     this.formatter = formatter;
@@ -42,6 +44,11 @@ public final class SessionFormatter {
 
   public ConversationStore store() {
     return store;
+  }
+
+  /** Appends that found their session moved on (another turn landed first) and went after it. */
+  public long conflicts() {
+    return conflicts.sum();
   }
 
   /**
@@ -139,6 +146,7 @@ public final class SessionFormatter {
                     null);
               }
               // Someone else's turn landed first: ours goes after it.
+              conflicts.increment();
               return append(key, a.version(), system, turn, attempt + 1);
             });
   }

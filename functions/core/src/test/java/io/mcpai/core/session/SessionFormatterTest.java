@@ -217,6 +217,7 @@ class SessionFormatterTest {
   void concurrentTurnsOnOneSessionAreAllKept() throws Exception {
     InMemoryConversationStore store = store();
     Instance a = Instance.of(100_000);
+    SessionFormatter sessions = a.sessions(store);
     int n = 8;
     ExecutorService pool = Executors.newFixedThreadPool(4);
     CountDownLatch start = new CountDownLatch(1);
@@ -234,7 +235,7 @@ class SessionFormatterTest {
             pool.submit(
                 () -> {
                   start.await();
-                  return a.sessions(store).commit(p, answer).join();
+                  return sessions.commit(p, answer).join();
                 }));
       }
       start.countDown();
@@ -243,6 +244,8 @@ class SessionFormatterTest {
         versions.add(f.get());
       }
       assertThat(versions).containsExactlyInAnyOrder(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
+      // Every commit but the first found the session moved on at least once.
+      assertThat(sessions.conflicts()).isGreaterThanOrEqualTo(n - 1);
     } finally {
       pool.shutdownNow();
     }
