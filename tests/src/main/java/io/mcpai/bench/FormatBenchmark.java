@@ -103,7 +103,7 @@ public class FormatBenchmark {
     jsonPrefix = json.substring(0, json.length() - 2); // open before "]}"
   }
 
-  private static String sentence(Random rnd, int words) {
+  static String sentence(Random rnd, int words) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < words; i++) {
       if (i > 0) {

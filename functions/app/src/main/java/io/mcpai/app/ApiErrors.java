@@ -4,6 +4,7 @@ import io.mcpai.core.protocol.Problem;
 import io.mcpai.core.protocol.ProtocolException;
 import io.mcpai.core.provider.ProviderException;
 import io.mcpai.core.routing.NoProviderException;
+import io.mcpai.core.session.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.slf4j.Logger;
@@ -44,6 +45,10 @@ class ApiErrors implements WebExceptionHandler {
     if (none != null) {
       response.getHeaders().set("Retry-After", Integer.toString(none.retryAfterSeconds()));
     }
+    StoreUnavailableException store = find(failure, StoreUnavailableException.class);
+    if (store != null) {
+      response.getHeaders().set("Retry-After", Integer.toString(store.retryAfterSeconds()));
+    }
     String path = exchange.getRequest().getPath().value();
     String json =
         path.startsWith("/v1/chat/") || path.startsWith("/v1/models")
@@ -73,6 +78,13 @@ class ApiErrors implements WebExceptionHandler {
       log.warn("503 for {}: {}", RequestIds.of(exchange), none.getMessage());
       return new ProtocolException(
           503, "no_provider_available", List.of(new Problem(null, none.getMessage(), null, 503)));
+    }
+    StoreUnavailableException store = find(failure, StoreUnavailableException.class);
+    if (store != null) {
+      return new ProtocolException(
+          503,
+          "session_store_unavailable",
+          List.of(new Problem("session_id", store.getMessage(), null, 503)));
     }
     ProviderException upstream = find(failure, ProviderException.class);
     if (upstream != null && upstream.requestFault()) {

@@ -1,6 +1,7 @@
 package io.mcpai.app;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mcpai.core.context.ContextFormatter;
 import io.mcpai.core.context.FormattedContext;
 import io.mcpai.core.cost.ProviderPricing;
@@ -21,6 +22,10 @@ import io.mcpai.core.routing.ProviderRouter;
 import io.mcpai.core.routing.Routed;
 import io.mcpai.core.routing.RoutedProvider;
 import io.mcpai.core.security.Caller;
+import io.mcpai.core.session.CachedCompletion;
+import io.mcpai.core.session.ResponseCache;
+import io.mcpai.core.session.SessionFormatter;
+import io.mcpai.core.session.StoreUnavailableException;
 import io.mcpai.core.tracing.Tracing;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -28,6 +33,8 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -37,10 +44,14 @@ import reactor.core.publisher.Mono;
  * the caller's thread, provider calls complete on the HTTP client's threads.
  */
 final class Gateway {
+  private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
   private final ContextFormatter formatter;
   private final ProviderRouter router;
   private final RequestLog requestLog;
   private final GatewayMetrics metrics;
+  private final SessionFormatter sessions;
+  private final ResponseCache cache; // null when MCP_RESPONSE_CACHE=off
   private final Map<String, ProviderPricing> pricing = new HashMap<>();
   private final Tracing tracing;
 
@@ -49,15 +60,20 @@ final class Gateway {
       ProviderRouter router,
       RequestLog requestLog,
       GatewayMetrics metrics,
-      Tracing tracing) {
+      Tracing tracing,
+      SessionFormatter sessions,
+      ResponseCache cache) {
     this.formatter = formatter;
     this.router = router;
     this.requestLog = requestLog;
     this.metrics = metrics;
+    this.sessions = sessions;
+    this.cache = cache;
     this.tracing = tracing;
     for (RoutedProvider p : router.providers()) {
       pricing.put(p.name(), ProviderPricing.of(p.config())); // a bad price fails start-up
     }
+    metrics.gauge("mcp_session_append_conflicts", sessions::conflicts);
   }
 
   ProviderRouter router() {
@@ -68,29 +84,173 @@ final class Gateway {
     return formatter;
   }
 
-  /** A JSON answer and the provider that produced it. */
-  record Answer(String json, String provider) {}
+  /**
+   * A JSON answer and the provider that produced it; {@code cache} ({@code hit}, {@code miss},
+   * {@code bypass}) when the response cache is on, the session's version after a session turn.
+   */
+  record Answer(String json, String provider, String cache, Long sessionVersion) {}
+
+  /** Where a completion came from: a provider call, or the response cache. */
+  private record Outcome(Completion completion, String provider, int retries, String cache) {
+    static Outcome routed(Routed r, String cache) {
+      return new Outcome(r.completion(), r.provider().name(), r.retries(), cache);
+    }
+  }
 
   // ---- POST /v1/generate ----
 
   Mono<Answer> generate(String body, Timing t) {
-    FormattedContext fc;
+    return generate(body, t, CallContext.NONE);
+  }
+
+  Mono<Answer> generate(String body, Timing t, CallContext ctx) {
+    ChatRequest req;
     try {
-      fc = formatter.format(body);
-      checkProvider(fc.metadata().provider());
+      req = cacheable(formatter.parser().parse(body), ctx);
+      checkProvider(req.provider());
     } catch (ProtocolException e) {
       return Mono.error(e);
     }
-    GenerationCall call = call(fc, t, "/v1/generate");
-    t.routed = true;
-    return Mono.fromFuture(router.generate(call, fc.metadata().provider()))
+    if (req.sessionId() == null) {
+      FormattedContext fc;
+      try {
+        fc = formatter.formatParsed(req);
+      } catch (ProtocolException e) {
+        return Mono.error(e);
+      }
+      return complete(fc, req.provider(), t, ctx, "generate")
+          .map(o -> answer(generateJson(fc, o, t.requestId, null), o, null));
+    }
+    return prepare(ctx, req)
+        .flatMap(
+            sp ->
+                complete(sp.context(), req.provider(), t, ctx, "generate")
+                    .flatMap(
+                        o ->
+                            commit(sp, o)
+                                .map(
+                                    v ->
+                                        answer(
+                                            generateJson(sp.context(), o, t.requestId, v), o, v))));
+  }
+
+  private Answer answer(String json, Outcome o, Long sessionVersion) {
+    return new Answer(json, o.provider(), cache == null ? null : o.cache(), sessionVersion);
+  }
+
+  // ---- sessions and the response cache ----
+
+  /** Asks for the fitted token ids when the answer may be cached: they are the cache key. */
+  private ChatRequest cacheable(ChatRequest r, CallContext ctx) {
+    var p = r.parameters();
+    if (cache == null || ctx.noStore() || !ResponseCache.deterministic(p.temperature(), p.seed())) {
+      return r;
+    }
+    return r.withParameters(p.withReturnTokenIds(true));
+  }
+
+  private Mono<SessionFormatter.Prepared> prepare(CallContext ctx, ChatRequest req) {
+    return Mono.defer(() -> Mono.fromFuture(sessions.prepare(ctx.scope(), req)))
+        .doOnError(StoreUnavailableException.class, e -> sessionStoreFailed(e));
+  }
+
+  private Mono<Long> commit(SessionFormatter.Prepared sp, Outcome o) {
+    return Mono.fromFuture(sessions.commit(sp, o.completion().text()))
+        .doOnNext(v -> metrics.sessionTurn())
+        .doOnError(e -> sessionStoreFailed(e));
+  }
+
+  private void sessionStoreFailed(Throwable e) {
+    metrics.error("session_store_unavailable");
+    log.warn("session store: {}", e.getMessage());
+  }
+
+  /**
+   * A completion for {@code fc}: from the response cache when the request is deterministic and the
+   * caller allows it, else from the providers (and then cached). A cache that cannot be reached
+   * counts as a miss: stateless requests never fail because of the store.
+   */
+  private Mono<Outcome> complete(
+      FormattedContext fc, String pinned, Timing t, CallContext ctx, String api) {
+    FormattedContext.Metadata m = fc.metadata();
+    if (cache == null
+        || fc.tokenIds() == null
+        || ctx.noStore()
+        || !ResponseCache.deterministic(m.temperature(), m.seed())) {
+      return route(fc, pinned, t, api).map(r -> Outcome.routed(r, cached("bypass")));
+    }
+    String key =
+        ResponseCache.key(
+            m.model(),
+            m.tokenizer(),
+            fc.tokenIds(),
+            m.maxTokens(),
+            m.temperature(),
+            m.topP(),
+            m.stop(),
+            m.seed(),
+            pinned);
+    String missed = ctx.noCache() ? "bypass" : "miss";
+    Mono<CachedCompletion> lookup =
+        ctx.noCache()
+            ? Mono.empty()
+            : Mono.defer(() -> Mono.fromFuture(cache.get(key)))
+                .onErrorResume(
+                    e -> {
+                      metrics.cache("error");
+                      log.warn("response cache: {}", e.getMessage());
+                      return Mono.empty();
+                    });
+    return lookup
         .map(
+            c ->
+                new Outcome(
+                    new Completion(c.text(), c.completionTokens(), c.finishReason()),
+                    c.provider(),
+                    0,
+                    cached("hit")))
+        .switchIfEmpty(
+            Mono.defer(
+                () ->
+                    route(fc, pinned, t, api)
+                        .map(
+                            r -> {
+                              Completion c = r.completion();
+                              cache
+                                  .put(
+                                      key,
+                                      new CachedCompletion(
+                                          c.text(),
+                                          c.completionTokens(),
+                                          c.finishReason(),
+                                          r.provider().name()))
+                                  .exceptionally(
+                                      e -> {
+                                        log.warn("response cache: {}", e.getMessage());
+                                        return null;
+                                      });
+                              return Outcome.routed(r, cached(missed));
+                            })));
+  }
+
+  private String cached(String result) {
+    if (cache != null) {
+      metrics.cache(result);
+    }
+    return result;
+  }
+
+  private Mono<Routed> route(FormattedContext fc, String pinned, Timing t, String api) {
+    GenerationCall call =
+        call(fc, t, "generate".equals(api) ? "/v1/generate" : "/v1/chat/completions");
+    t.routed = true;
+    return Mono.fromFuture(router.generate(call, pinned))
+        .doOnNext(
             r -> {
               t.upstreamNanos = r.upstreamNanos();
-              record(t, "generate", false, fc, r, null, 200);
-              return new Answer(generateJson(fc, r, t.requestId), r.provider().name());
+              record(t, api, false, fc, r, null, 200);
             })
-        .doOnError(e -> record(t, "generate", false, fc, null, e, statusOf(e)));
+        .doOnError(e -> record(t, api, false, fc, null, e, statusOf(e)));
   }
 
   private void checkProvider(String name) {
@@ -128,7 +288,8 @@ final class Gateway {
         t.trace == null ? null : t.trace.traceparent());
   }
 
-  private static String generateJson(FormattedContext fc, Routed r, String requestId) {
+  private static String generateJson(
+      FormattedContext fc, Outcome r, String requestId, Long sessionVersion) {
     Completion c = r.completion();
     int completion = Math.max(0, c.completionTokens());
     StringWriter w = new StringWriter(256 + c.text().length());
@@ -136,7 +297,7 @@ final class Gateway {
       g.writeStartObject();
       g.writeStringField("response", c.text());
       g.writeNumberField("context_length", fc.promptTokens());
-      g.writeStringField("provider", r.provider().name());
+      g.writeStringField("provider", r.provider());
       g.writeStringField("model", fc.metadata().model());
       g.writeObjectFieldStart("usage");
       g.writeNumberField("prompt_tokens", fc.promptTokens());
@@ -153,6 +314,10 @@ final class Gateway {
       g.writeNumberField("retries", r.retries());
       g.writeStringField("protocol_version", ChatRequest.PROTOCOL_VERSION);
       g.writeStringField("request_id", requestId);
+      if (sessionVersion != null) {
+        g.writeStringField("session_id", fc.metadata().sessionId());
+        g.writeNumberField("session_version", sessionVersion);
+      }
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -162,7 +327,8 @@ final class Gateway {
 
   // ---- POST /v1/chat/completions ----
 
-  private FormattedContext format(OpenAiChat.Parsed p) {
+  /** The OpenAI request as a parsed protocol request; {@code x-session-id} names its session. */
+  private ChatRequest parse(OpenAiChat.Parsed p, CallContext ctx) {
     if (formatter.catalog().profile(p.model()) == null) {
       throw new ProtocolException(
           404,
@@ -177,41 +343,86 @@ final class Gateway {
                   formatter.catalog().names(),
                   404)));
     }
+    if (ctx.sessionId() != null && p.protocol() instanceof ObjectNode o) {
+      o.put("session_id", ctx.sessionId());
+    }
     try {
-      return formatter.format(formatter.parser().parse(p.protocol()));
+      return formatter.parser().parse(p.protocol());
     } catch (ProtocolException e) {
       throw OpenAiChat.renamed(e, p.paths());
     }
   }
 
-  Mono<Answer> chat(OpenAiChat.Parsed p, Timing t) {
-    FormattedContext fc;
+  private FormattedContext format(OpenAiChat.Parsed p, ChatRequest req) {
     try {
-      fc = format(p);
+      return formatter.formatParsed(req);
+    } catch (ProtocolException e) {
+      throw OpenAiChat.renamed(e, p.paths());
+    }
+  }
+
+  /** A session turn for the OpenAI API: the messages may hold only the system and new user turn. */
+  private Mono<SessionFormatter.Prepared> prepareChat(CallContext ctx, ChatRequest req) {
+    if (!req.conversationHistory().isEmpty()) {
+      return Mono.error(
+          new ProtocolException(
+              422,
+              ProtocolException.INVALID,
+              List.of(
+                  Problem.invalid(
+                      "messages",
+                      "with "
+                          + CallContext.SESSION_HEADER
+                          + " the session holds the history: send only the new user message"
+                          + " (and optionally a system message)"))));
+    }
+    return prepare(ctx, req);
+  }
+
+  Mono<Answer> chat(OpenAiChat.Parsed p, Timing t) {
+    return chat(p, t, CallContext.NONE);
+  }
+
+  Mono<Answer> chat(OpenAiChat.Parsed p, Timing t, CallContext ctx) {
+    ChatRequest req;
+    try {
+      req = cacheable(parse(p, ctx), ctx);
     } catch (ProtocolException e) {
       return Mono.error(e);
     }
-    GenerationCall call = call(fc, t, "/v1/chat/completions");
-    t.routed = true;
     long created = System.currentTimeMillis() / 1000;
-    return Mono.fromFuture(router.generate(call, null))
-        .map(
-            r -> {
-              t.upstreamNanos = r.upstreamNanos();
-              record(t, "chat", false, fc, r, null, 200);
-              Completion c = r.completion();
-              return new Answer(
-                  OpenAiChat.completion(
-                      "chatcmpl-" + t.requestId,
-                      created,
-                      p.model(),
-                      c.text(),
-                      c.finishReason(),
-                      fc.promptTokens(),
-                      Math.max(0, c.completionTokens())),
-                  r.provider().name());
-            })
-        .doOnError(e -> record(t, "chat", false, fc, null, e, statusOf(e)));
+    if (req.sessionId() == null) {
+      FormattedContext fc;
+      try {
+        fc = format(p, req);
+      } catch (ProtocolException e) {
+        return Mono.error(e);
+      }
+      return complete(fc, null, t, ctx, "chat").map(o -> chatAnswer(p, fc, o, t, created, null));
+    }
+    return prepareChat(ctx, req)
+        .flatMap(
+            sp ->
+                complete(sp.context(), null, t, ctx, "chat")
+                    .flatMap(
+                        o ->
+                            commit(sp, o).map(v -> chatAnswer(p, sp.context(), o, t, created, v))));
+  }
+
+  private Answer chatAnswer(
+      OpenAiChat.Parsed p, FormattedContext fc, Outcome o, Timing t, long created, Long version) {
+    Completion c = o.completion();
+    return answer(
+        OpenAiChat.completion(
+            "chatcmpl-" + t.requestId,
+            created,
+            p.model(),
+            c.text(),
+            c.finishReason(),
+            fc.promptTokens(),
+            Math.max(0, c.completionTokens())),
+        o,
+        version);
   }
 
   /**
@@ -221,12 +432,27 @@ final class Gateway {
    * error} event ends the stream without {@code [DONE]}.
    */
   Flux<String> chatStream(OpenAiChat.Parsed p, Timing t) {
+    return chatStream(p, t, CallContext.NONE);
+  }
+
+  /** As above; a session turn is stored before {@code [DONE]}. Streams bypass the cache. */
+  Flux<String> chatStream(OpenAiChat.Parsed p, Timing t, CallContext ctx) {
+    ChatRequest req;
     FormattedContext fc;
     try {
-      fc = format(p);
+      req = parse(p, ctx);
+      fc = req.sessionId() == null ? format(p, req) : null;
     } catch (ProtocolException e) {
       return Flux.error(e);
     }
+    if (fc != null) {
+      return stream(p, t, fc, null);
+    }
+    return prepareChat(ctx, req).flatMapMany(sp -> stream(p, t, sp.context(), sp));
+  }
+
+  private Flux<String> stream(
+      OpenAiChat.Parsed p, Timing t, FormattedContext fc, SessionFormatter.Prepared session) {
     GenerationCall call = call(fc, t, "/v1/chat/completions");
     String id = "chatcmpl-" + t.requestId;
     long created = System.currentTimeMillis() / 1000;
@@ -239,15 +465,19 @@ final class Gateway {
                   null,
                   new ProviderRouter.RoutedStreamListener() {
                     boolean first = true;
+                    final StringBuilder text = new StringBuilder();
 
                     @Override
-                    public void onToken(String text) {
+                    public void onToken(String token) {
+                      if (session != null) {
+                        text.append(token);
+                      }
                       if (first) {
                         first = false;
                         sink.next(
                             OpenAiChat.chunk(id, created, p.model(), "assistant", "", null, 0, 0));
                       }
-                      sink.next(OpenAiChat.chunk(id, created, p.model(), null, text, null, 0, 0));
+                      sink.next(OpenAiChat.chunk(id, created, p.model(), null, token, null, 0, 0));
                     }
 
                     @Override
@@ -258,20 +488,46 @@ final class Gateway {
                             OpenAiChat.chunk(id, created, p.model(), "assistant", "", null, 0, 0));
                       }
                       Completion done = r.completion();
-                      sink.next(
-                          OpenAiChat.chunk(
-                              id,
-                              created,
-                              p.model(),
-                              null,
-                              null,
-                              done.finishReason(),
-                              fc.promptTokens(),
-                              Math.max(0, done.completionTokens())));
-                      sink.next("[DONE]");
                       record(t, "chat", true, fc, r, null, 200);
                       metrics.firstToken(r.provider().name(), r.firstTokenNanos());
-                      sink.complete();
+                      Runnable finish =
+                          () -> {
+                            sink.next(
+                                OpenAiChat.chunk(
+                                    id,
+                                    created,
+                                    p.model(),
+                                    null,
+                                    null,
+                                    done.finishReason(),
+                                    fc.promptTokens(),
+                                    Math.max(0, done.completionTokens())));
+                            sink.next("[DONE]");
+                            sink.complete();
+                          };
+                      if (session == null) {
+                        finish.run();
+                        return;
+                      }
+                      sessions
+                          .commit(session, text.toString())
+                          .whenComplete(
+                              (v, e) -> {
+                                if (e == null) {
+                                  metrics.sessionTurn();
+                                  finish.run();
+                                  return;
+                                }
+                                sessionStoreFailed(e);
+                                sink.next(
+                                    OpenAiChat.errorJson(
+                                        503,
+                                        "session_store_unavailable",
+                                        "the answer was not stored in the session: "
+                                            + e.getMessage(),
+                                        null));
+                                sink.complete();
+                              });
                     }
 
                     @Override

@@ -47,6 +47,9 @@ final class GatewayMetrics implements RoutingListener {
   private final Map<String, Counter> retries = new ConcurrentHashMap<>();
   private final Map<String, Counter> failovers = new ConcurrentHashMap<>();
   private final Map<String, Counter> costs = new ConcurrentHashMap<>();
+  // Sessions and the response cache (issue 10).
+  private final Map<String, Counter> cacheResults = new ConcurrentHashMap<>();
+  private final Counter sessionTurns;
 
   GatewayMetrics() {
     overhead =
@@ -56,6 +59,10 @@ final class GatewayMetrics implements RoutingListener {
             .publishPercentileHistogram()
             .minimumExpectedValue(Duration.ofNanos(10_000))
             .maximumExpectedValue(Duration.ofSeconds(1))
+            .register(registry);
+    sessionTurns =
+        Counter.builder("mcp_session_turns")
+            .description("answered turns appended to stored sessions")
             .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmGcMetrics().bindTo(registry);
@@ -140,6 +147,18 @@ final class GatewayMetrics implements RoutingListener {
         .computeIfAbsent(
             type, t -> Counter.builder("mcp_gateway_errors").tag("type", t).register(registry))
         .increment();
+  }
+
+  /** {@code mcp_response_cache_total{result}}: hit, miss, bypass, or error (store unreachable). */
+  void cache(String result) {
+    cacheResults
+        .computeIfAbsent(
+            result, r -> Counter.builder("mcp_response_cache").tag("result", r).register(registry))
+        .increment();
+  }
+
+  void sessionTurn() {
+    sessionTurns.increment();
   }
 
   @Override

@@ -50,7 +50,10 @@ class GatewayRoutes {
             POST("/v1/generate"),
             request ->
                 body(request)
-                    .flatMap(b -> gateway.generate(b, timing(request)))
+                    .flatMap(
+                        b ->
+                            gateway.generate(
+                                b, timing(request), CallContext.of(request.exchange())))
                     .flatMap(GatewayRoutes::answer))
         .route(
             POST("/v1/chat/completions"),
@@ -60,8 +63,9 @@ class GatewayRoutes {
                         b -> {
                           OpenAiChat.Parsed p = OpenAiChat.parse(b);
                           Timing t = timing(request);
+                          CallContext ctx = CallContext.of(request.exchange());
                           if (!p.stream()) {
-                            return gateway.chat(p, t).flatMap(GatewayRoutes::answer);
+                            return gateway.chat(p, t, ctx).flatMap(GatewayRoutes::answer);
                           }
                           return ServerResponse.ok()
                               .contentType(MediaType.TEXT_EVENT_STREAM)
@@ -69,7 +73,7 @@ class GatewayRoutes {
                               .body(
                                   BodyInserters.fromServerSentEvents(
                                       gateway
-                                          .chatStream(p, t)
+                                          .chatStream(p, t, ctx)
                                           .map(d -> ServerSentEvent.builder(d).build())));
                         }))
         .route(
@@ -108,6 +112,15 @@ class GatewayRoutes {
     return ServerResponse.ok()
         .contentType(JSON)
         .header("x-mcp-provider", a.provider())
+        .headers(
+            h -> {
+              if (a.cache() != null) {
+                h.set("x-cache", a.cache());
+              }
+              if (a.sessionVersion() != null) {
+                h.set("x-session-version", a.sessionVersion().toString());
+              }
+            })
         .bodyValue(a.json());
   }
 }

@@ -64,13 +64,7 @@ record GatewaySettings(
   };
 
   static GatewaySettings from(Environment spring) {
-    Map<String, String> env = new HashMap<>(System.getenv());
-    for (String name : NAMES) {
-      String v = spring.getProperty(name);
-      if (v != null) {
-        env.put(name, v);
-      }
-    }
+    Map<String, String> env = environment(spring, NAMES);
     String log = env.getOrDefault("MCP_REQUEST_LOG", "./logs/requests.jsonl");
     String weights = env.get("MCP_ROUTING_WEIGHTS_FILE");
     ProviderRouter.Mode mode =
@@ -105,5 +99,17 @@ record GatewaySettings(
         EnvSettings.number(env, "MCP_RETRY_BUDGET_MIN_PER_S", 10),
         EnvSettings.integer(env, "MCP_EMBEDDED_BASE_PORT", 8001),
         Duration.ofSeconds(EnvSettings.integer(env, "MCP_EMBEDDED_START_TIMEOUT_S", 180)));
+  }
+
+  /** The process environment with {@code names} overridden from Spring's (properties, args). */
+  static Map<String, String> environment(Environment spring, String... names) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    for (String name : names) {
+      String v = spring.getProperty(name);
+      if (v != null) {
+        env.put(name, v);
+      }
+    }
+    return env;
   }
 }

@@ -136,7 +136,15 @@ class GatewayWiring {
       ProviderRouter router,
       RequestLog requestLog,
       GatewayMetrics metrics,
-      Tracing tracing) {
-    return new Gateway(formatter, router, requestLog, metrics, tracing);
+      Tracing tracing,
+      SessionWiring.Stores stores) {
+    return new Gateway(
+        formatter,
+        router,
+        requestLog,
+        metrics,
+        tracing,
+        stores.sessions(formatter),
+        stores.cache());
   }
 }

@@ -56,6 +56,14 @@ public final class ContextFormatter {
     return fit(request);
   }
 
+  /**
+   * Formats a request {@link RequestParser#parse} returned, without validating it a second time
+   * (the gateway parses first to see whether the request belongs to a session).
+   */
+  public FormattedContext formatParsed(ChatRequest parsed) {
+    return fit(parsed);
+  }
+
   private FormattedContext fit(ChatRequest r) {
     ModelProfile profile = catalog.profile(r.model());
     Parameters p = r.parameters();
