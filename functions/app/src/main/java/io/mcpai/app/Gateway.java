@@ -19,6 +19,7 @@ import io.mcpai.core.routing.NoProviderException;
 import io.mcpai.core.routing.ProviderRouter;
 import io.mcpai.core.routing.Routed;
 import io.mcpai.core.routing.RoutedProvider;
+import io.mcpai.core.security.Rejection;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -66,7 +67,8 @@ final class Gateway {
     try {
       fc = formatter.format(body);
       checkProvider(fc.metadata().provider());
-    } catch (ProtocolException e) {
+      t.guard.admit(fc);
+    } catch (ProtocolException | Rejection e) {
       return Mono.error(e);
     }
     GenerationCall call = call(fc, t.requestId);
@@ -172,7 +174,8 @@ final class Gateway {
     FormattedContext fc;
     try {
       fc = format(p);
-    } catch (ProtocolException e) {
+      t.guard.admit(fc);
+    } catch (ProtocolException | Rejection e) {
       return Mono.error(e);
     }
     GenerationCall call = call(fc, t.requestId);
@@ -208,7 +211,8 @@ final class Gateway {
     FormattedContext fc;
     try {
       fc = format(p);
-    } catch (ProtocolException e) {
+      t.guard.admit(fc);
+    } catch (ProtocolException | Rejection e) {
       return Flux.error(e);
     }
     GenerationCall call = call(fc, t.requestId);
@@ -322,6 +326,8 @@ final class Gateway {
     RoutedProvider p = r == null ? null : r.provider();
     ProviderConfig cfg = p == null ? null : p.config();
     int completion = r == null ? 0 : Math.max(0, r.completion().completionTokens());
+    // A failed call gives its reserved tokens back; an answered one pays what it used.
+    t.guard.settle(err == null ? fc.promptTokens() + completion : 0);
     String error = null;
     if (err != null) {
       error =

@@ -12,6 +12,9 @@ final class Timing {
   volatile long upstreamNanos;
   volatile boolean routed;
 
+  /** The caller's key checks (allow-lists, token budget); set by {@link AdmissionFilter}. */
+  volatile RequestGuard guard = RequestGuard.NONE;
+
   Timing(String requestId, long startNanos) {
     this.requestId = requestId;
     this.startNanos = startNanos;
