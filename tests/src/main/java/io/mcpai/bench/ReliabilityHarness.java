@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,7 +93,7 @@ public final class ReliabilityHarness {
           ("{\"user_input\":\"Tell me a story.\",\"parameters\":{\"max_tokens\":"
                   + maxTokens
                   + ",\"temperature\":0}}")
-              .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+              .getBytes(StandardCharsets.UTF_8);
       ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
       long start = System.nanoTime();
       long end = start + TimeUnit.SECONDS.toNanos(seconds);
