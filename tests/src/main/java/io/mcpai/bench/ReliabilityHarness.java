@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * <pre>
  * ./mvnw -B -q -pl functions/app,inference-endpoint,tests -am package -DskipTests
  * java -cp tests/target/benchmarks.jar io.mcpai.bench.ReliabilityHarness \
- *     [--clients 8] [--seconds 150] [--max-tokens 8]
+ *     [--clients 8] [--seconds 150] [--warmup-seconds 20] [--max-tokens 8]
  * </pre>
  */
 public final class ReliabilityHarness {
@@ -43,6 +43,8 @@ public final class ReliabilityHarness {
     int clients = Integer.parseInt(arg(args, "--clients", "8"));
     int seconds = Integer.parseInt(arg(args, "--seconds", "150"));
     int maxTokens = Integer.parseInt(arg(args, "--max-tokens", "8"));
+    // Load runs from the start; samples count only after the warm-up (JIT, connection pools).
+    int warmup = Integer.parseInt(arg(args, "--warmup-seconds", "20"));
     String endpointJar =
         arg(args, "--endpoint-jar", "inference-endpoint/target/mcp-inference-endpoint.jar");
     String gatewayJar = arg(args, "--gateway-jar", "functions/app/target/mcp-gateway.jar");
@@ -78,13 +80,15 @@ public final class ReliabilityHarness {
       String load0 = Files.readString(Path.of("/proc/loadavg")).trim();
       System.out.printf(
           Locale.ROOT,
-          "gateway pid %d on %d, endpoints %s, %d clients for %d s, max_tokens %d; logs %s%n"
+          "gateway pid %d on %d, endpoints %s, %d clients for %d s after %d s warm-up,"
+              + " max_tokens %d; logs %s%n"
               + "load average at start: %s%n",
           gateway.pid(),
           gwPort,
           Arrays.toString(ports),
           clients,
           seconds,
+          warmup,
           maxTokens,
           logs,
           load0);
@@ -95,7 +99,8 @@ public final class ReliabilityHarness {
                   + ",\"temperature\":0}}")
               .getBytes(StandardCharsets.UTF_8);
       ConcurrentLinkedQueue<Sample> samples = new ConcurrentLinkedQueue<>();
-      long start = System.nanoTime();
+      long loadStart = System.nanoTime();
+      long start = loadStart + TimeUnit.SECONDS.toNanos(warmup);
       long end = start + TimeUnit.SECONDS.toNanos(seconds);
       List<Thread> threads = new ArrayList<>();
       for (int c = 0; c < clients; c++) {
@@ -159,6 +164,9 @@ public final class ReliabilityHarness {
 
       Map<String, List<Sample>> phases = new TreeMap<>();
       for (Sample s : samples) {
+        if (s.startNanos() < start) {
+          continue; // warm-up
+        }
         String phase =
             s.startNanos() < killAt ? "1 before" : s.startNanos() < backAt ? "2 during" : "3 after";
         phases.computeIfAbsent(phase, k -> new ArrayList<>()).add(s);
@@ -225,7 +233,8 @@ public final class ReliabilityHarness {
     return pb.start();
   }
 
-  private static void waitReady(HttpClient client, String url, Process p, int seconds)
+  /** Polls {@code url} until it answers 200; fails early when the process exits. */
+  static void waitReady(HttpClient client, String url, Process p, int seconds)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (System.nanoTime() < deadline) {

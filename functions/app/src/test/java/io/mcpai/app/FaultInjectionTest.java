@@ -91,26 +91,22 @@ class FaultInjectionTest {
   }
 
   private HttpResponse<String> generate() throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/generate"))
-            .header("content-type", "application/json")
-            .timeout(Duration.ofSeconds(30))
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"user_input\": \"Hi\", \"parameters\": {\"max_tokens\": 4}}"))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return post("/v1/generate", "{\"user_input\": \"Hi\", \"parameters\": {\"max_tokens\": 4}}");
   }
 
   private HttpResponse<String> stream() throws Exception {
+    return post(
+        "/v1/chat/completions",
+        "{\"model\":\"llama-2-7b-chat\",\"max_tokens\":4,\"stream\":true,"
+            + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}");
+  }
+
+  private HttpResponse<String> post(String path, String body) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .header("content-type", "application/json")
             .timeout(Duration.ofSeconds(30))
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"model\":\"llama-2-7b-chat\",\"max_tokens\":4,\"stream\":true,"
-                        + "\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}]}"))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
             .build(),
         HttpResponse.BodyHandlers.ofString());
   }

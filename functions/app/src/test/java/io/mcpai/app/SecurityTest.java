@@ -148,6 +148,22 @@ class SecurityTest {
     return ProtocolJson.mapper().readTree(s);
   }
 
+  /** A chat completion through the official OpenAI client with this key. */
+  private Object chat(String key) {
+    return OpenAIOkHttpClient.builder()
+        .baseUrl("http://127.0.0.1:" + port + "/v1")
+        .apiKey(key)
+        .maxRetries(0)
+        .build()
+        .chat()
+        .completions()
+        .create(
+            ChatCompletionCreateParams.builder()
+                .model("llama-2-7b-chat")
+                .addUserMessage("hi")
+                .build());
+  }
+
   static final String GENERATE = "{\"user_input\": \"Hi\", \"parameters\": {\"max_tokens\": 4}}";
   static final String CHAT =
       "{\"model\":\"llama-2-7b-chat\",\"max_tokens\":4,"
@@ -182,21 +198,7 @@ class SecurityTest {
     assertThat(health.statusCode()).isEqualTo(200);
 
     // The official OpenAI client sees the same as an UnauthorizedException.
-    assertThatThrownBy(
-            () ->
-                OpenAIOkHttpClient.builder()
-                    .baseUrl("http://127.0.0.1:" + port + "/v1")
-                    .apiKey(wrong)
-                    .maxRetries(0)
-                    .build()
-                    .chat()
-                    .completions()
-                    .create(
-                        ChatCompletionCreateParams.builder()
-                            .model("llama-2-7b-chat")
-                            .addUserMessage("hi")
-                            .build()))
-        .isInstanceOf(UnauthorizedException.class);
+    assertThatThrownBy(() -> chat(wrong)).isInstanceOf(UnauthorizedException.class);
   }
 
   @Test
@@ -222,21 +224,7 @@ class SecurityTest {
             NARROW);
     assertThat(provider.statusCode()).isEqualTo(403);
     assertThat(json(provider.body()).at("/error/param").asText()).isEqualTo("provider");
-    assertThatThrownBy(
-            () ->
-                OpenAIOkHttpClient.builder()
-                    .baseUrl("http://127.0.0.1:" + port + "/v1")
-                    .apiKey(NARROW)
-                    .maxRetries(0)
-                    .build()
-                    .chat()
-                    .completions()
-                    .create(
-                        ChatCompletionCreateParams.builder()
-                            .model("llama-2-7b-chat")
-                            .addUserMessage("hi")
-                            .build()))
-        .isInstanceOf(PermissionDeniedException.class);
+    assertThatThrownBy(() -> chat(NARROW)).isInstanceOf(PermissionDeniedException.class);
   }
 
   @Test

@@ -153,37 +153,20 @@ class TlsAndGeneratedKeyTest {
     }
   }
 
+  private static SecuritySettings settings(String auth, String bind) {
+    return new SecuritySettings(
+        auth, null, null, io.mcpai.core.security.KeyLimits.UNLIMITED, null, 0, "", false, bind);
+  }
+
   @Test
   void authOffIsRefusedWhenTheGatewayIsReachableFromTheNetwork() {
-    SecuritySettings s =
-        new SecuritySettings(
-            "off",
-            null,
-            null,
-            io.mcpai.core.security.KeyLimits.UNLIMITED,
-            null,
-            0,
-            "",
-            false,
-            "10.1.2.3");
+    SecuritySettings s = settings("off", "10.1.2.3");
     assertThat(s.loopbackOnly()).isFalse();
     assertThatThrownBy(() -> new GatewayAccess().access(s))
         .hasMessageContaining("MCP_AUTH=off is allowed only when bound to loopback");
-    assertThat(
-            new GatewayAccess()
-                .access(
-                    new SecuritySettings(
-                        "auto",
-                        null,
-                        null,
-                        io.mcpai.core.security.KeyLimits.UNLIMITED,
-                        null,
-                        0,
-                        "",
-                        false,
-                        "127.0.0.1"))
-                .authenticator()
-                .required())
+    assertThat(new GatewayAccess().access(settings("auto", "127.0.0.1")).authenticator().required())
+        .isFalse();
+    assertThat(new GatewayAccess().access(settings("off", "::1")).authenticator().required())
         .isFalse();
   }
 }

@@ -12,14 +12,7 @@ import java.util.Set;
  */
 record LmiRequest(
     String inputs,
-    int maxNewTokens,
-    boolean doSample,
-    double temperature,
-    int topK,
-    double topP,
-    double repetitionPenalty,
-    Long seed,
-    List<String> stopSequences,
+    SamplingParams sampling,
     boolean details,
     boolean fullText,
     boolean prefill,
@@ -82,22 +75,10 @@ record LmiRequest(
     boolean stream = Json.bool(body, "stream", false, "stream");
     return new LmiRequest(
         inputs.asText(),
-        maxNew,
-        doSample,
-        temperature,
-        topK,
-        topP,
-        penalty,
-        seed,
-        stops,
+        new SamplingParams(maxNew, doSample, temperature, topK, topP, penalty, seed, stops),
         details,
         fullText,
         prefill,
         stream);
-  }
-
-  SamplingParams sampling() {
-    return new SamplingParams(
-        maxNewTokens, doSample, temperature, topK, topP, repetitionPenalty, seed, stopSequences);
   }
 }

@@ -22,11 +22,10 @@ class LmiRequestFuzzTest {
           LmiRequest.parse(
               InferenceHandler.parseObject(new String(bytes, StandardCharsets.UTF_8)), CTX, VOCAB);
       assertThat(r.inputs()).isNotNull();
-      assertThat(r.maxNewTokens()).isBetween(1, CTX);
-      assertThat(r.topK()).isBetween(0, VOCAB);
-      assertThat(r.topP()).isGreaterThan(0).isLessThanOrEqualTo(1);
-      assertThat(r.temperature()).isBetween(0.0, 100.0);
-      assertThat(r.sampling()).isNotNull();
+      assertThat(r.sampling().maxNewTokens()).isBetween(1, CTX);
+      assertThat(r.sampling().topK()).isBetween(0, VOCAB);
+      assertThat(r.sampling().topP()).isGreaterThan(0).isLessThanOrEqualTo(1);
+      assertThat(r.sampling().temperature()).isBetween(0.0, 100.0);
     } catch (ApiError e) {
       assertThat(e.status.code()).isBetween(400, 499);
       assertThat(e.getMessage()).isNotBlank();
