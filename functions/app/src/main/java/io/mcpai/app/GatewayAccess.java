@@ -4,6 +4,7 @@ import io.mcpai.core.security.ApiKeyStore;
 import io.mcpai.core.security.Authenticator;
 import io.mcpai.core.security.BucketStore;
 import io.mcpai.core.security.CorsPolicy;
+import io.mcpai.core.security.JwtVerifier;
 import io.mcpai.core.security.LoadShedder;
 import io.mcpai.core.security.RateLimiter;
 import io.mcpai.core.security.Redactor;
@@ -55,6 +56,22 @@ class GatewayAccess {
                 + " (set MCP_BIND_ADDRESS=127.0.0.1, or configure MCP_API_KEYS / MCP_API_KEYS_FILE)");
       }
       return new Access(Authenticator.off(), "off (MCP_AUTH=off, bound to loopback)");
+    }
+    if (s.jwt() != null) {
+      SecuritySettings.Jwt j = s.jwt();
+      return new Access(
+          Authenticator.requiring(
+              keys,
+              new JwtVerifier(
+                  j.issuer(), j.audience(), java.net.URI.create(j.jwksUrl()), j.tenantClaim())),
+          "required, JWTs from "
+              + j.issuer()
+              + " (aud "
+              + j.audience()
+              + ", tenant claim "
+              + j.tenantClaim()
+              + ") and "
+              + source);
     }
     if (!keys.isEmpty()) {
       return new Access(Authenticator.requiring(keys), "required, " + source);

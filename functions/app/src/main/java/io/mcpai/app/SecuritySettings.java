@@ -27,7 +27,11 @@ record SecuritySettings(
     int maxInFlight,
     String corsOrigins,
     boolean logPrompts,
-    String bindAddress) {
+    String bindAddress,
+    Jwt jwt) {
+
+  /** Optional OIDC JWTs: all three of issuer, audience and JWKS URL, or none. */
+  record Jwt(String issuer, String audience, String jwksUrl, String tenantClaim) {}
 
   static final String[] NAMES = {
     "MCP_AUTH",
@@ -39,6 +43,10 @@ record SecuritySettings(
     "MCP_MAX_IN_FLIGHT",
     "MCP_CORS_ORIGINS",
     "MCP_LOG_PROMPTS",
+    "MCP_JWT_ISSUER",
+    "MCP_JWT_AUDIENCE",
+    "MCP_JWT_JWKS_URL",
+    "MCP_JWT_TENANT_CLAIM",
   };
 
   static SecuritySettings from(Environment spring) {
@@ -67,7 +75,26 @@ record SecuritySettings(
         EnvSettings.integer(env, "MCP_MAX_IN_FLIGHT", 256),
         env.getOrDefault("MCP_CORS_ORIGINS", ""),
         Boolean.parseBoolean(env.getOrDefault("MCP_LOG_PROMPTS", "false").trim()),
-        spring.getProperty("server.address", "0.0.0.0"));
+        spring.getProperty("server.address", "0.0.0.0"),
+        jwt(env));
+  }
+
+  private static Jwt jwt(Map<String, String> env) {
+    String issuer = env.get("MCP_JWT_ISSUER");
+    if (issuer == null || issuer.isBlank()) {
+      return null;
+    }
+    String audience = env.get("MCP_JWT_AUDIENCE");
+    String jwks = env.get("MCP_JWT_JWKS_URL");
+    if (audience == null || audience.isBlank() || jwks == null || jwks.isBlank()) {
+      throw new IllegalArgumentException(
+          "MCP_JWT_ISSUER needs MCP_JWT_AUDIENCE and MCP_JWT_JWKS_URL as well");
+    }
+    return new Jwt(
+        issuer.trim(),
+        audience.trim(),
+        jwks.trim(),
+        env.getOrDefault("MCP_JWT_TENANT_CLAIM", "tenant").trim());
   }
 
   /** True when only this machine can connect: authentication may then be off. */

@@ -155,7 +155,16 @@ class TlsAndGeneratedKeyTest {
 
   private static SecuritySettings settings(String auth, String bind) {
     return new SecuritySettings(
-        auth, null, null, io.mcpai.core.security.KeyLimits.UNLIMITED, null, 0, "", false, bind);
+        auth,
+        null,
+        null,
+        io.mcpai.core.security.KeyLimits.UNLIMITED,
+        null,
+        0,
+        "",
+        false,
+        bind,
+        null);
   }
 
   @Test
@@ -168,5 +177,27 @@ class TlsAndGeneratedKeyTest {
         .isFalse();
     assertThat(new GatewayAccess().access(settings("off", "::1")).authenticator().required())
         .isFalse();
+    // JWTs alone (no API keys) are enough to require authentication.
+    GatewayAccess.Access jwt =
+        new GatewayAccess()
+            .access(
+                new SecuritySettings(
+                    "auto",
+                    null,
+                    null,
+                    io.mcpai.core.security.KeyLimits.UNLIMITED,
+                    null,
+                    0,
+                    "",
+                    false,
+                    "0.0.0.0",
+                    new SecuritySettings.Jwt(
+                        "https://idp.example.com/",
+                        "mcp",
+                        "https://idp.example.com/jwks",
+                        "tenant")));
+    assertThat(jwt.authenticator().required()).isTrue();
+    assertThat(jwt.authenticator().jwt().issuer()).isEqualTo("https://idp.example.com/");
+    assertThat(jwt.why()).contains("JWTs from https://idp.example.com/");
   }
 }

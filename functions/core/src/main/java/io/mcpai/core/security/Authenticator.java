@@ -9,21 +9,33 @@ package io.mcpai.core.security;
 public final class Authenticator {
   private final ApiKeyStore keys;
   private final boolean required;
+  private final JwtVerifier jwt;
 
-  private Authenticator(ApiKeyStore keys, boolean required) {
+  private Authenticator(ApiKeyStore keys, boolean required, JwtVerifier jwt) {
     this.keys = keys;
     this.required = required;
+    this.jwt = jwt;
   }
 
   public static Authenticator requiring(ApiKeyStore keys) {
     if (keys.isEmpty()) {
       throw new IllegalArgumentException("authentication needs at least one key");
     }
-    return new Authenticator(keys, true);
+    return new Authenticator(keys, true, null);
+  }
+
+  /** API keys (possibly none) and JWTs from one issuer. */
+  public static Authenticator requiring(ApiKeyStore keys, JwtVerifier jwt) {
+    return new Authenticator(keys, true, java.util.Objects.requireNonNull(jwt));
   }
 
   public static Authenticator off() {
-    return new Authenticator(new ApiKeyStore(java.util.List.of()), false);
+    return new Authenticator(new ApiKeyStore(java.util.List.of()), false, null);
+  }
+
+  /** The JWT verifier, or null when only API keys are accepted. */
+  public JwtVerifier jwt() {
+    return jwt;
   }
 
   public boolean required() {
@@ -60,6 +72,9 @@ public final class Authenticator {
     if (secret == null) {
       throw Rejection.unauthenticated(
           "an API key is required: send 'Authorization: Bearer <key>' or 'x-api-key: <key>'");
+    }
+    if (jwt != null && JwtVerifier.looksLikeJwt(secret)) {
+      return jwt.verify(secret);
     }
     ApiKey key = keys.find(secret);
     if (key == null) {
