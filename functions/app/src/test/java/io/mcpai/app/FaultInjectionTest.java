@@ -199,6 +199,21 @@ class FaultInjectionTest {
   }
 
   @Test
+  void aStreamThatStallsAfterItsFirstTokensEndsWithAnErrorInsteadOfHanging() throws Exception {
+    allSucceed(Mode.STALL_MID_STREAM, 8); // unstreamed: the per-try timeout, then failover
+    int interrupted = 0;
+    for (int i = 0; i < 8; i++) {
+      awaitBadUp();
+      HttpResponse<String> r = stream(); // the client's own timeout is 30 s; ours is 1 s
+      if (!r.body().contains("[DONE]")) {
+        interrupted++;
+        assertThat(r.body()).contains("stream_interrupted").contains("stalled");
+      }
+    }
+    assertThat(interrupted).as("the stalling provider was hit mid-stream").isPositive();
+  }
+
+  @Test
   void killedAndRestartedUnderConcurrentLoadNoRequestFails() throws Exception {
     AtomicBoolean running = new AtomicBoolean(true);
     AtomicInteger sent = new AtomicInteger();

@@ -32,7 +32,9 @@ final class FaultyProvider implements AutoCloseable {
     /** Streams two tokens, then the connection drops (a crashed process). */
     DIE_MID_STREAM,
     /** Healthy, except every third request takes longer than the gateway's per-try timeout. */
-    SLOW_SOMETIMES
+    SLOW_SOMETIMES,
+    /** Streams two tokens, then stalls with the connection open (a wedged process). */
+    STALL_MID_STREAM
   }
 
   final String name;
@@ -140,6 +142,16 @@ final class FaultyProvider implements AutoCloseable {
           out.flush();
           Thread.sleep(50);
           s.setSoLinger(true, 0);
+        }
+        case STALL_MID_STREAM -> {
+          out.write(
+              ("HTTP/1.1 200 OK\r\ncontent-type: application/jsonlines\r\n"
+                      + "transfer-encoding: chunked\r\n\r\n")
+                  .getBytes(StandardCharsets.UTF_8));
+          chunk(out, "{\"token\":{\"text\":\" Once\",\"special\":false}}\n");
+          chunk(out, "{\"token\":{\"text\":\" upon\",\"special\":false}}\n");
+          out.flush();
+          Thread.sleep(60_000);
         }
         case SLOW_SOMETIMES -> {
           if (n % 3 == 0) {

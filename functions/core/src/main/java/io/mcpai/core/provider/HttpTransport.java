@@ -51,7 +51,48 @@ public final class HttpTransport {
         }
       };
 
+  /** Deadlines: whole answers, and silence in streams. A task here is a compare and a cancel. */
+  static final java.util.concurrent.ScheduledExecutorService TIMERS =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "mcp-provider-timers");
+            t.setDaemon(true);
+            return t;
+          });
+
   private HttpTransport() {}
+
+  /**
+   * {@code sent}, failed with an {@link java.net.http.HttpTimeoutException} (and the exchange
+   * cancelled) unless the whole answer arrived within {@code limit}: the client's own request
+   * timeout stops counting once the headers are in, so a provider that stalls in the middle of its
+   * body would otherwise hold the call forever.
+   */
+  public static <T> java.util.concurrent.CompletableFuture<T> within(
+      java.util.concurrent.CompletableFuture<T> sent, Duration limit) {
+    java.util.concurrent.CompletableFuture<T> out = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.ScheduledFuture<?> timer =
+        TIMERS.schedule(
+            () -> {
+              if (out.completeExceptionally(
+                  new java.net.http.HttpTimeoutException(
+                      "no complete answer within " + limit.toMillis() + " ms"))) {
+                sent.cancel(true);
+              }
+            },
+            limit.toNanos(),
+            java.util.concurrent.TimeUnit.NANOSECONDS);
+    sent.whenComplete(
+        (r, e) -> {
+          timer.cancel(false);
+          if (e != null) {
+            out.completeExceptionally(e);
+          } else {
+            out.complete(r);
+          }
+        });
+    return out;
+  }
 
   public static HttpClient client(Duration connectTimeout) {
     return CLIENTS.computeIfAbsent(
