@@ -51,14 +51,24 @@ public final class HttpTransport {
         }
       };
 
-  /** Deadlines: whole answers, and silence in streams. A task here is a compare and a cancel. */
-  static final java.util.concurrent.ScheduledExecutorService TIMERS =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "mcp-provider-timers");
-            t.setDaemon(true);
-            return t;
-          });
+  /**
+   * Deadlines: whole answers, and silence in streams. A task here is a compare and a cancel; a
+   * cancelled one leaves the queue at once, so a minute-long deadline per call does not pile up.
+   */
+  static final java.util.concurrent.ScheduledThreadPoolExecutor TIMERS = timers();
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor timers() {
+    var t =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "mcp-provider-timers");
+              th.setDaemon(true);
+              return th;
+            });
+    t.setRemoveOnCancelPolicy(true);
+    return t;
+  }
 
   private HttpTransport() {}
 
