@@ -133,24 +133,12 @@ final class FaultyProvider implements AutoCloseable {
             s.setSoLinger(true, 0); // RST, as a killed process leaves it
             return;
           }
-          out.write(
-              ("HTTP/1.1 200 OK\r\ncontent-type: application/jsonlines\r\n"
-                      + "transfer-encoding: chunked\r\n\r\n")
-                  .getBytes(StandardCharsets.UTF_8));
-          chunk(out, "{\"token\":{\"text\":\" Once\",\"special\":false}}\n");
-          chunk(out, "{\"token\":{\"text\":\" upon\",\"special\":false}}\n");
-          out.flush();
+          twoTokens(out);
           Thread.sleep(50);
           s.setSoLinger(true, 0);
         }
         case STALL_MID_STREAM -> {
-          out.write(
-              ("HTTP/1.1 200 OK\r\ncontent-type: application/jsonlines\r\n"
-                      + "transfer-encoding: chunked\r\n\r\n")
-                  .getBytes(StandardCharsets.UTF_8));
-          chunk(out, "{\"token\":{\"text\":\" Once\",\"special\":false}}\n");
-          chunk(out, "{\"token\":{\"text\":\" upon\",\"special\":false}}\n");
-          out.flush();
+          twoTokens(out);
           Thread.sleep(60_000);
         }
         case SLOW_SOMETIMES -> {
@@ -193,6 +181,17 @@ final class FaultyProvider implements AutoCloseable {
             + text
             + "\",\"details\":{\"finish_reason\":\"length\",\"generated_tokens\":2}}\n");
     out.write("0\r\n\r\n".getBytes(StandardCharsets.UTF_8));
+    out.flush();
+  }
+
+  /** Stream headers and the first two tokens, flushed: what a client sees before a failure. */
+  private static void twoTokens(OutputStream out) throws IOException {
+    out.write(
+        ("HTTP/1.1 200 OK\r\ncontent-type: application/jsonlines\r\n"
+                + "transfer-encoding: chunked\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    chunk(out, "{\"token\":{\"text\":\" Once\",\"special\":false}}\n");
+    chunk(out, "{\"token\":{\"text\":\" upon\",\"special\":false}}\n");
     out.flush();
   }
 

@@ -154,6 +154,10 @@ class TlsAndGeneratedKeyTest {
   }
 
   private static SecuritySettings settings(String auth, String bind) {
+    return settings(auth, bind, null);
+  }
+
+  private static SecuritySettings settings(String auth, String bind, SecuritySettings.Jwt jwt) {
     return new SecuritySettings(
         auth,
         null,
@@ -164,7 +168,7 @@ class TlsAndGeneratedKeyTest {
         "",
         false,
         bind,
-        null);
+        jwt);
   }
 
   @Test
@@ -181,15 +185,8 @@ class TlsAndGeneratedKeyTest {
     GatewayAccess.Access jwt =
         new GatewayAccess()
             .access(
-                new SecuritySettings(
+                settings(
                     "auto",
-                    null,
-                    null,
-                    io.mcpai.core.security.KeyLimits.UNLIMITED,
-                    null,
-                    0,
-                    "",
-                    false,
                     "0.0.0.0",
                     new SecuritySettings.Jwt(
                         "https://idp.example.com/",
