@@ -658,26 +658,7 @@ public final class GatewayLoadHarness {
   }
 
   static void waitReady(HttpClient client, String url, Process p) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      if (!p.isAlive()) {
-        throw new IllegalStateException("gateway exited: " + p.exitValue());
-      }
-      try {
-        if (client
-                .send(
-                    HttpRequest.newBuilder(URI.create(url)).build(),
-                    HttpResponse.BodyHandlers.discarding())
-                .statusCode()
-            == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("gateway not ready in 90 s");
+    ReliabilityHarness.waitReady(client, url, p, 90);
   }
 
   private static String arg(String[] args, String name, String dflt) {

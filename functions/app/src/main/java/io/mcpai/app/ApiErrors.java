@@ -4,6 +4,8 @@ import io.mcpai.core.protocol.Problem;
 import io.mcpai.core.protocol.ProtocolException;
 import io.mcpai.core.provider.ProviderException;
 import io.mcpai.core.routing.NoProviderException;
+import io.mcpai.core.security.Redactor;
+import io.mcpai.core.security.Rejection;
 import io.mcpai.core.session.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -49,6 +51,13 @@ class ApiErrors implements WebExceptionHandler {
     if (store != null) {
       response.getHeaders().set("Retry-After", Integer.toString(store.retryAfterSeconds()));
     }
+    Rejection refused = find(failure, Rejection.class);
+    if (refused != null && refused.retryAfterSeconds() > 0) {
+      response.getHeaders().set("Retry-After", Long.toString(refused.retryAfterSeconds()));
+    }
+    if (error.status() == 401) {
+      response.getHeaders().set("WWW-Authenticate", "Bearer");
+    }
     String path = exchange.getRequest().getPath().value();
     String json =
         path.startsWith("/v1/chat/") || path.startsWith("/v1/models")
@@ -73,6 +82,13 @@ class ApiErrors implements WebExceptionHandler {
     if (cause instanceof ProtocolException protocol) {
       return protocol;
     }
+    Rejection refused = find(failure, Rejection.class);
+    if (refused != null) {
+      return new ProtocolException(
+          refused.status(),
+          refused.type(),
+          List.of(new Problem(refused.param(), refused.getMessage(), null, refused.status())));
+    }
     NoProviderException none = find(failure, NoProviderException.class);
     if (none != null) {
       log.warn("503 for {}: {}", RequestIds.of(exchange), none.getMessage());
@@ -92,11 +108,14 @@ class ApiErrors implements WebExceptionHandler {
       return new ProtocolException(
           upstream.status(),
           "provider_rejected_request",
-          List.of(new Problem(null, upstream.getMessage(), null, upstream.status())));
+          List.of(
+              new Problem(null, Redactor.scrub(upstream.getMessage()), null, upstream.status())));
     }
     if (upstream != null) {
       return new ProtocolException(
-          502, "provider_error", List.of(new Problem(null, upstream.getMessage(), null, 502)));
+          502,
+          "provider_error",
+          List.of(new Problem(null, Redactor.scrub(upstream.getMessage()), null, 502)));
     }
     if (cause instanceof DataBufferLimitException) {
       return new ProtocolException(

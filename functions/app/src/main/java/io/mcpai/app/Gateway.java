@@ -22,6 +22,7 @@ import io.mcpai.core.routing.ProviderRouter;
 import io.mcpai.core.routing.Routed;
 import io.mcpai.core.routing.RoutedProvider;
 import io.mcpai.core.security.Caller;
+import io.mcpai.core.security.Rejection;
 import io.mcpai.core.session.CachedCompletion;
 import io.mcpai.core.session.ResponseCache;
 import io.mcpai.core.session.SessionFormatter;
@@ -172,6 +173,11 @@ final class Gateway {
    */
   private Mono<Outcome> complete(
       FormattedContext fc, String pinned, Timing t, CallContext ctx, String api) {
+    try {
+      t.guard.admit(fc); // the key's allow-lists and token budget, on the fitted prompt
+    } catch (Rejection e) {
+      return Mono.error(e);
+    }
     FormattedContext.Metadata m = fc.metadata();
     if (cache == null
         || fc.tokenIds() == null
@@ -203,12 +209,14 @@ final class Gateway {
                     });
     return lookup
         .map(
-            c ->
-                new Outcome(
-                    new Completion(c.text(), c.completionTokens(), c.finishReason()),
-                    c.provider(),
-                    0,
-                    cached("hit")))
+            c -> {
+              t.guard.settle(0); // a cached answer costs the key no tokens
+              return new Outcome(
+                  new Completion(c.text(), c.completionTokens(), c.finishReason()),
+                  c.provider(),
+                  0,
+                  cached("hit"));
+            })
         .switchIfEmpty(
             Mono.defer(
                 () ->
@@ -453,6 +461,11 @@ final class Gateway {
 
   private Flux<String> stream(
       OpenAiChat.Parsed p, Timing t, FormattedContext fc, SessionFormatter.Prepared session) {
+    try {
+      t.guard.admit(fc);
+    } catch (Rejection e) {
+      return Flux.error(e);
+    }
     GenerationCall call = call(fc, t, "/v1/chat/completions");
     String id = "chatcmpl-" + t.requestId;
     long created = System.currentTimeMillis() / 1000;
@@ -594,6 +607,8 @@ final class Gateway {
     RoutedProvider p = r == null ? null : r.provider();
     ProviderConfig cfg = p == null ? null : p.config();
     int completion = r == null ? 0 : Math.max(0, r.completion().completionTokens());
+    // A failed call gives its reserved tokens back; an answered one pays what it used.
+    t.guard.settle(err == null ? fc.promptTokens() + completion : 0);
     String error = null;
     if (err != null) {
       error =

@@ -49,6 +49,7 @@ final class GatewayMetrics implements RoutingListener {
   private final Map<String, Counter> costs = new ConcurrentHashMap<>();
   // Sessions and the response cache (issue 10).
   private final Map<String, Counter> cacheResults = new ConcurrentHashMap<>();
+  private final Map<String, Counter> rateLimited = new ConcurrentHashMap<>();
   private final Counter sessionTurns;
 
   GatewayMetrics() {
@@ -146,6 +147,19 @@ final class GatewayMetrics implements RoutingListener {
     errors
         .computeIfAbsent(
             type, t -> Counter.builder("mcp_gateway_errors").tag("type", t).register(registry))
+        .increment();
+  }
+
+  /** {@code mcp_rate_limited_total{key,limit}}: 429s by key id and the limit hit. */
+  void rateLimited(String keyId, String limit) {
+    rateLimited
+        .computeIfAbsent(
+            keyId + "\n" + limit,
+            k ->
+                Counter.builder("mcp_rate_limited")
+                    .tag("key", keyId)
+                    .tag("limit", limit)
+                    .register(registry))
         .increment();
   }
 

@@ -2,6 +2,8 @@ package io.mcpai.app;
 
 import java.util.regex.Pattern;
 import org.slf4j.MDC;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -13,6 +15,7 @@ import reactor.core.publisher.Mono;
  * one. It is echoed on the response so a user can quote it, and put in the log context.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE) // first, so that even refusals carry an id
 class RequestIds implements WebFilter {
   private final GatewayMetrics metrics;
 

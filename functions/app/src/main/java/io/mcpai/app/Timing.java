@@ -21,6 +21,9 @@ final class Timing {
   /** Who sent it, as authentication established it; null until the handler runs. */
   volatile io.mcpai.core.security.Caller caller;
 
+  /** The caller's key checks (allow-lists, token budget); set by {@link AdmissionFilter}. */
+  volatile RequestGuard guard = RequestGuard.NONE;
+
   Timing(String requestId, long startNanos) {
     this.requestId = requestId;
     this.startNanos = startNanos;

@@ -51,20 +51,6 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
   private static final Logger log = LoggerFactory.getLogger(InferenceHandler.class);
   static final ObjectMapper JSON =
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-  private static final Set<String> LMI_KEYS = Set.of("inputs", "parameters", "stream");
-  private static final Set<String> LMI_PARAMS =
-      Set.of(
-          "max_new_tokens",
-          "temperature",
-          "top_p",
-          "top_k",
-          "do_sample",
-          "seed",
-          "repetition_penalty",
-          "stop_sequences",
-          "details",
-          "decoder_input_details",
-          "return_full_text");
   private static final Set<String> CHAT_KEYS =
       Set.of(
           "messages",
@@ -84,7 +70,6 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
           "repetition_penalty",
           "user",
           "logprobs");
-  static final int DEFAULT_MAX_NEW_TOKENS = 64;
 
   private final ChatPrompt chat;
   private final Scheduler scheduler;
@@ -200,7 +185,11 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
   }
 
   private static JsonNode parse(FullHttpRequest req) {
-    String body = req.content().toString(StandardCharsets.UTF_8);
+    return parseObject(req.content().toString(StandardCharsets.UTF_8));
+  }
+
+  /** The body as a JSON object, or a 400 saying why not. */
+  static JsonNode parseObject(String body) {
     JsonNode n;
     try {
       n = JSON.readTree(body);
@@ -230,52 +219,21 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
   // ---- LMI ----
 
   private void lmi(JsonNode body, Exchange ex) {
-    Json.onlyKnown(body, LMI_KEYS, "");
-    JsonNode inputs = body.get("inputs");
-    if (inputs == null || !inputs.isTextual()) {
-      throw ApiError.invalid("inputs", "inputs must be a string");
-    }
-    JsonNode p = body.path("parameters");
-    if (body.has("parameters") && !p.isObject()) {
-      throw ApiError.invalid("parameters", "parameters must be an object");
-    }
-    if (p.isMissingNode()) {
-      p = JSON.createObjectNode();
-    }
-    Json.onlyKnown(p, LMI_PARAMS, "parameters.");
-    int ctx = scheduler.engine().config().maxPositions();
-    int vocab = scheduler.engine().config().vocabSize();
-    int maxNew =
-        Json.integer(
-            p, "max_new_tokens", DEFAULT_MAX_NEW_TOKENS, 1, ctx, "parameters.max_new_tokens");
-    double temperature =
-        Json.number(p, "temperature", 1.0, 0, 100, false, "parameters.temperature");
-    double topP = Json.number(p, "top_p", 1.0, 0, 1, true, "parameters.top_p");
-    int topK = Json.integer(p, "top_k", 0, 0, vocab, "parameters.top_k");
-    boolean impliesSampling =
-        Json.present(p, "temperature") || Json.present(p, "top_p") || Json.present(p, "top_k");
-    boolean doSample = Json.bool(p, "do_sample", impliesSampling, "parameters.do_sample");
-    Long seed = Json.seed(p, "seed", "parameters.seed");
-    double penalty =
-        Json.number(p, "repetition_penalty", 1.0, 0, 10, true, "parameters.repetition_penalty");
-    List<String> stops = Json.strings(p, "stop_sequences", "parameters.stop_sequences");
-    boolean details = Json.bool(p, "details", false, "parameters.details");
-    boolean fullText = Json.bool(p, "return_full_text", false, "parameters.return_full_text");
-    // TGI's switch for echoing the prompt's tokens in details.prefill: how a caller checks exactly
-    // which ids its text became.
-    boolean prefill =
-        Json.bool(p, "decoder_input_details", false, "parameters.decoder_input_details");
-    boolean stream = Json.bool(body, "stream", false, "stream");
-
+    LmiRequest r =
+        LmiRequest.parse(
+            body,
+            scheduler.engine().config().maxPositions(),
+            scheduler.engine().config().vocabSize());
+    boolean details = r.details();
+    boolean stream = r.stream();
     Tokenizer tok = scheduler.tokenizer();
-    String input = inputs.asText();
+    String input = r.inputs();
     // Read as DJL Serving and TGI read a LLaMA 2 prompt string: <s> and </s> in the text are the
     // control tokens, so a multi-turn prompt rendered by the gateway arrives token-exact.
     int[] prompt = tok.encodePrompt(input);
     fit(prompt, "inputs");
-    SamplingParams sp =
-        new SamplingParams(maxNew, doSample, temperature, topK, topP, penalty, seed, stops);
-    String prefix = fullText ? input : "";
+    SamplingParams sp = r.sampling();
+    String prefix = r.fullText() ? input : "";
     if (stream) {
       ex.streamType = "application/jsonlines";
     }
@@ -283,7 +241,8 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
         prompt,
         sp,
         ex,
-        new LmiListener(ex, stream, details, prefix, input, details && prefill ? prompt : null));
+        new LmiListener(
+            ex, stream, details, prefix, input, details && r.prefill() ? prompt : null));
   }
 
   private void submit(int[] prompt, SamplingParams sp, Exchange ex, GenerationListener l) {

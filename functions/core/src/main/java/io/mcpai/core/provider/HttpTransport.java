@@ -51,7 +51,58 @@ public final class HttpTransport {
         }
       };
 
+  /**
+   * Deadlines: whole answers, and silence in streams. A task here is a compare and a cancel; a
+   * cancelled one leaves the queue at once, so a minute-long deadline per call does not pile up.
+   */
+  static final java.util.concurrent.ScheduledThreadPoolExecutor TIMERS = timers();
+
+  private static java.util.concurrent.ScheduledThreadPoolExecutor timers() {
+    var t =
+        new java.util.concurrent.ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread th = new Thread(r, "mcp-provider-timers");
+              th.setDaemon(true);
+              return th;
+            });
+    t.setRemoveOnCancelPolicy(true);
+    return t;
+  }
+
   private HttpTransport() {}
+
+  /**
+   * {@code sent}, failed with an {@link java.net.http.HttpTimeoutException} (and the exchange
+   * cancelled) unless the whole answer arrived within {@code limit}: the client's own request
+   * timeout stops counting once the headers are in, so a provider that stalls in the middle of its
+   * body would otherwise hold the call forever.
+   */
+  public static <T> java.util.concurrent.CompletableFuture<T> within(
+      java.util.concurrent.CompletableFuture<T> sent, Duration limit) {
+    java.util.concurrent.CompletableFuture<T> out = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.ScheduledFuture<?> timer =
+        TIMERS.schedule(
+            () -> {
+              if (out.completeExceptionally(
+                  new java.net.http.HttpTimeoutException(
+                      "no complete answer within " + limit.toMillis() + " ms"))) {
+                sent.cancel(true);
+              }
+            },
+            limit.toNanos(),
+            java.util.concurrent.TimeUnit.NANOSECONDS);
+    sent.whenComplete(
+        (r, e) -> {
+          timer.cancel(false);
+          if (e != null) {
+            out.completeExceptionally(e);
+          } else {
+            out.complete(r);
+          }
+        });
+    return out;
+  }
 
   public static HttpClient client(Duration connectTimeout) {
     return CLIENTS.computeIfAbsent(

@@ -62,9 +62,11 @@ public final class LmiHttpClient implements ProviderClient {
         .get(body)
         .thenCompose(
             h ->
-                http.sendAsync(
-                    request(invoke, body, h, call, "application/json"),
-                    HttpResponse.BodyHandlers.ofByteArray()))
+                HttpTransport.within(
+                    http.sendAsync(
+                        request(invoke, body, h, call, "application/json"),
+                        HttpResponse.BodyHandlers.ofByteArray()),
+                    timeout))
         .handle(
             (resp, err) -> {
               if (err != null) {
@@ -101,6 +103,7 @@ public final class LmiHttpClient implements ProviderClient {
   public Cancellable stream(GenerationCall call, StreamListener listener) {
     byte[] body = LmiCodec.request(call, true);
     LineStream lines = new LineStream(name, listener, new LmiCodec.LineReader(name, listener));
+    lines.idleTimeout(timeout);
     CompletableFuture<?> sent =
         headers
             .get(body)
@@ -143,7 +146,9 @@ public final class LmiHttpClient implements ProviderClient {
 
   /**
    * Feeds a streamed body line by line to a parser; a non-200 answer is read whole and reported.
-   * Exactly one terminal callback reaches the listener.
+   * Exactly one terminal callback reaches the listener. With {@link #idleTimeout} set, a stream on
+   * which nothing arrives for that long (a provider that stalls mid-answer: the request timeout
+   * only covers the wait for headers) fails with a timeout instead of hanging its caller.
    */
   static final class LineStream implements Flow.Subscriber<String> {
     private final String name;
@@ -152,6 +157,9 @@ public final class LmiHttpClient implements ProviderClient {
     private final AtomicBoolean ended = new AtomicBoolean();
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
     private volatile boolean cancelled;
+    private volatile long lastNanos = System.nanoTime();
+    private volatile long idleNanos;
+    private volatile java.util.concurrent.ScheduledFuture<?> watchdog;
 
     LineStream(String name, StreamListener listener, LineParser parser) {
       this.name = name;
@@ -185,9 +193,52 @@ public final class LmiHttpClient implements ProviderClient {
       }
     }
 
+    /** Fails the stream when nothing (headers, then a line) arrives for {@code idle}. */
+    void idleTimeout(java.time.Duration idle) {
+      idleNanos = idle.toNanos();
+      lastNanos = System.nanoTime();
+      arm(idleNanos);
+    }
+
+    private void arm(long delayNanos) {
+      watchdog =
+          HttpTransport.TIMERS.schedule(
+              this::checkIdle, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private void checkIdle() {
+      if (ended.get()) {
+        return;
+      }
+      long quiet = System.nanoTime() - lastNanos;
+      if (quiet < idleNanos) {
+        arm(idleNanos - quiet);
+        return;
+      }
+      fail(
+          new ProviderException(
+              name,
+              ProviderException.Kind.TIMEOUT,
+              0,
+              "the stream stalled: nothing for " + idleNanos / 1_000_000 + " ms",
+              null));
+      Flow.Subscription s = subscription.get();
+      if (s != null) {
+        s.cancel();
+      }
+    }
+
+    private void disarm() {
+      java.util.concurrent.ScheduledFuture<?> w = watchdog;
+      if (w != null) {
+        w.cancel(false);
+      }
+    }
+
     void cancel() {
       cancelled = true;
       ended.set(true);
+      disarm();
       Flow.Subscription s = subscription.get();
       if (s != null) {
         s.cancel();
@@ -196,6 +247,7 @@ public final class LmiHttpClient implements ProviderClient {
 
     private void fail(Throwable t) {
       if (ended.compareAndSet(false, true) && !cancelled) {
+        disarm();
         listener.onError(t);
       }
     }
@@ -215,9 +267,11 @@ public final class LmiHttpClient implements ProviderClient {
       if (ended.get()) {
         return;
       }
+      lastNanos = System.nanoTime();
       try {
         if (parser.line(line)) {
           ended.set(true);
+          disarm();
         }
       } catch (RuntimeException e) {
         fail(ProviderException.from(name, e));

@@ -100,8 +100,10 @@ public final class OpenAiClient implements ProviderClient {
 
   @Override
   public CompletableFuture<Completion> generate(GenerationCall call) {
-    return http.sendAsync(
-            request(chat, body(call, false), call), HttpResponse.BodyHandlers.ofByteArray())
+    return HttpTransport.within(
+            http.sendAsync(
+                request(chat, body(call, false), call), HttpResponse.BodyHandlers.ofByteArray()),
+            config.requestTimeout())
         .handle(
             (resp, err) -> {
               if (err != null) {
@@ -130,6 +132,7 @@ public final class OpenAiClient implements ProviderClient {
     LmiHttpClient.LineStream lines =
         new LmiHttpClient.LineStream(
             config.name(), listener, new SseReader(config.name(), listener));
+    lines.idleTimeout(config.requestTimeout());
     CompletableFuture<?> sent =
         http.sendAsync(request(chat, body(call, true), call), lines.handler())
             .whenComplete(lines::finished);
