@@ -16,6 +16,14 @@ public interface BucketStore extends AutoCloseable {
   /** Where the buckets are, for the start-up log. */
   String describe();
 
+  /**
+   * A call on one of this store's buckets failed. A store that can fall back (Redis: to local
+   * buckets) returns, and the caller asks for the bucket again; any other rethrows.
+   */
+  default void failed(RuntimeException e) {
+    throw e;
+  }
+
   @Override
   default void close() {}
 

@@ -61,7 +61,13 @@ public final class RateLimiter {
     if (limit == 0) {
       return null;
     }
-    ConsumptionProbe p = bucket("requests", key, limit).tryConsumeAndReturnRemaining(1);
+    ConsumptionProbe p;
+    try {
+      p = bucket("requests", key, limit).tryConsumeAndReturnRemaining(1);
+    } catch (RuntimeException e) {
+      store.failed(e); // a shared store that is down: this instance's bucket instead
+      p = bucket("requests", key, limit).tryConsumeAndReturnRemaining(1);
+    }
     if (!p.isConsumed()) {
       throw Rejection.rateLimited(
           "rate limit reached for key '"
@@ -102,7 +108,14 @@ public final class RateLimiter {
           0);
     }
     Bucket b = bucket("tokens", key, limit);
-    ConsumptionProbe p = b.tryConsumeAndReturnRemaining(tokens);
+    ConsumptionProbe p;
+    try {
+      p = b.tryConsumeAndReturnRemaining(tokens);
+    } catch (RuntimeException e) {
+      store.failed(e);
+      b = bucket("tokens", key, limit);
+      p = b.tryConsumeAndReturnRemaining(tokens);
+    }
     if (!p.isConsumed()) {
       throw Rejection.rateLimited(
           "token rate limit reached for key '"
@@ -152,10 +165,14 @@ public final class RateLimiter {
         return;
       }
       long diff = reserved - Math.max(0, used);
-      if (diff > 0) {
-        bucket.addTokens(diff);
-      } else if (diff < 0) {
-        bucket.consumeIgnoringRateLimits(-diff);
+      try {
+        if (diff > 0) {
+          bucket.addTokens(diff);
+        } else if (diff < 0) {
+          bucket.consumeIgnoringRateLimits(-diff);
+        }
+      } catch (RuntimeException e) {
+        // The shared store went away after reserving: the bucket refills within the minute anyway.
       }
     }
   }

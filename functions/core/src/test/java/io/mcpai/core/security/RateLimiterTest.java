@@ -46,6 +46,20 @@ class RateLimiterTest {
   }
 
   @Test
+  void aRedisStoreThatCannotBeReachedFallsBackToThisInstancesBuckets() throws Exception {
+    // Nothing listens on this port: the gateway must start and keep limiting, not fail.
+    int port;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    try (RedisBucketStore store = new RedisBucketStore("redis://127.0.0.1:" + port)) {
+      RateLimiter rl = new RateLimiter(store, KeyLimits.UNLIMITED);
+      requestLimit(rl);
+      tokenReservations(rl);
+    }
+  }
+
+  @Test
   void tokensAreReservedUpFrontAndSettledToActualUse() {
     tokenReservations(limiter());
   }
