@@ -120,7 +120,9 @@ class GatewayWiring {
     }
   }
 
-  @Bean
+  // Not named "gateway": that name is the cloud adapters' HTTP function
+  // (SPRING_CLOUD_FUNCTION_DEFINITION).
+  @Bean("gatewayPipeline")
   Gateway gateway(
       ContextFormatter formatter,
       ProviderRouter router,
