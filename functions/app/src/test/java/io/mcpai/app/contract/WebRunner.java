@@ -24,7 +24,7 @@ public final class WebRunner {
 
   private final ConfigurableApplicationContext context;
   private final int port;
-  private final HttpClient http =
+  private static final HttpClient HTTP =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private WebRunner() {
@@ -45,6 +45,11 @@ public final class WebRunner {
   }
 
   public ContractReply call(ContractCall c) throws Exception {
+    return send(port, c);
+  }
+
+  /** Sends a call to a server on 127.0.0.1 (any runner that listens on a port). */
+  public static ContractReply send(int port, ContractCall c) throws Exception {
     HttpRequest.Builder b =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + c.path()));
     c.headers()
@@ -59,7 +64,7 @@ public final class WebRunner {
         c.body() == null
             ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(c.body()));
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     Map<String, List<String>> headers = new LinkedHashMap<>();
     r.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
     return new ContractReply(r.statusCode(), headers, r.body());
