@@ -1,6 +1,7 @@
 package io.mcpai.functions.gcp;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.cloud.functions.Context;
 import io.mcpai.app.serverless.BatchJobs;
 import io.mcpai.core.protocol.ProtocolJson;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,10 @@ public final class PubSubBatchTrigger implements Consumer<Message<String>> {
       throw new IllegalArgumentException("the Pub/Sub event is not JSON: " + e.getMessage(), e);
     }
     JsonNode message = root.has("message") ? root.get("message") : root;
-    String id = message.path("messageId").asText(message.path("message_id").asText("?"));
+    String id = message.path("messageId").asText(message.path("message_id").asText(null));
+    if (id == null && event.getHeaders().get("gcf_context") instanceof Context context) {
+      id = context.eventId(); // the background form carries the message id as the event id
+    }
     String data = message.path("data").asText("");
     String body;
     try {
