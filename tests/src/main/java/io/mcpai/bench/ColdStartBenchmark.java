@@ -238,6 +238,8 @@ public final class ColdStartBenchmark {
                     + staging
                     + "lib/*"
                     + File.pathSeparator
+                    + worker
+                    + File.pathSeparator
                     + shims,
                 AzureWorkerShim.class.getName(),
                 "io.mcpai.functions.azure.GatewayHttpTrigger",
