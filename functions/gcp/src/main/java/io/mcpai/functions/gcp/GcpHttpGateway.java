@@ -29,19 +29,22 @@ public final class GcpHttpGateway implements HttpFunction {
     gateway();
   }
 
+  private static ConfigurableApplicationContext context;
+
+  /** The application context, started once per instance (shared by the entry points). */
+  static synchronized ConfigurableApplicationContext context() {
+    if (context == null) {
+      context = new SpringApplicationBuilder(GcpFunctions.class).web(WebApplicationType.NONE).run();
+    }
+    return context;
+  }
+
   @SuppressWarnings("unchecked")
   static Function<HttpCall, HttpReply> gateway() {
     Function<HttpCall, HttpReply> g = gateway;
     if (g == null) {
-      synchronized (GcpHttpGateway.class) {
-        g = gateway;
-        if (g == null) {
-          ConfigurableApplicationContext context =
-              new SpringApplicationBuilder(GcpFunctions.class).web(WebApplicationType.NONE).run();
-          g = context.getBean(FunctionCatalog.class).lookup(Function.class, "httpGateway");
-          gateway = g;
-        }
-      }
+      g = context().getBean(FunctionCatalog.class).lookup(Function.class, "httpGateway");
+      gateway = g;
     }
     return g;
   }

@@ -36,6 +36,9 @@ public final class PubSubBatchTrigger implements Consumer<Message<String>> {
     }
     JsonNode message = root.has("message") ? root.get("message") : root;
     String id = message.path("messageId").asText(message.path("message_id").asText(null));
+    if (id == null && event.getHeaders().get("ce-id") instanceof String ceId) {
+      id = ceId;
+    }
     if (id == null && event.getHeaders().get("gcf_context") instanceof Context context) {
       id = context.eventId(); // the background form carries the message id as the event id
     }

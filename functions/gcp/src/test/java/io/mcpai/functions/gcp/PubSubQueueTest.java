@@ -39,6 +39,8 @@ class PubSubQueueTest {
   static final HttpClient HTTP = HttpClient.newHttpClient();
   static Invoker invoker;
   static int port;
+  static Invoker gen2;
+  static int gen2Port;
   static RecordingBatchCommand batch;
   static Process emulator;
   static String pubsub;
@@ -58,11 +60,20 @@ class PubSubQueueTest {
             "event",
             PubSubQueueTest.class.getClassLoader());
     invoker.startTestServer();
+    gen2Port = freePort();
+    gen2 =
+        new Invoker(
+            gen2Port,
+            GcpPubSubTrigger.class.getName(),
+            "cloudevent",
+            PubSubQueueTest.class.getClassLoader());
+    gen2.startTestServer();
   }
 
   @AfterAll
   static void stop() throws Exception {
     invoker.stopServer();
+    gen2.stopServer();
     if (emulator != null) {
       emulator.destroy();
       emulator.waitFor();
@@ -77,6 +88,10 @@ class PubSubQueueTest {
 
   /** The CloudEvent Eventarc delivers for a Pub/Sub message (binary content mode). */
   static int deliver(String messageId, String data) throws Exception {
+    return deliver(port, messageId, data);
+  }
+
+  static int deliver(int port, String messageId, String data) throws Exception {
     ObjectNode body = JSON.createObjectNode();
     ObjectNode message = body.putObject("message");
     message.put("data", data);
@@ -113,6 +128,18 @@ class PubSubQueueTest {
     assertThat(deliver("m-bad", b64("{\"v\":1,\"output\":\"gs://out/\"}")))
         .isGreaterThanOrEqualTo(500);
     assertThat(deliver("m-garbage", "not base64 at all!")).isGreaterThanOrEqualTo(500);
+  }
+
+  @Test
+  void theGen2CloudEventsEntryPointStartsTheJobAndFailsABadMessage() throws Exception {
+    String good =
+        "{\"v\":1,\"job_id\":\"gcp-gen2\",\"input\":\"gs://in/q.jsonl\",\"output\":\"gs://out/q/\"}";
+    assertThat(deliver(gen2Port, "g-good", b64(good))).isBetween(200, 299);
+    assertThat(batch.argumentsOf("gcp-gen2", Duration.ofSeconds(10)))
+        .isEqualTo(
+            "run --input gs://in/q.jsonl --output gs://out/q/ --job-id gcp-gen2"
+                + " --runner=DirectRunner");
+    assertThat(deliver(gen2Port, "g-bad", b64("{\"v\":1}"))).isGreaterThanOrEqualTo(500);
   }
 
   // ---- through the Pub/Sub emulator ----
