@@ -92,7 +92,7 @@ public final class AzureWorkerShim {
                   });
       Object response = run.invoke(function, request, null);
       Object code = responseType.getMethod("getStatusCode").invoke(response);
-      System.out.println("DONE " + path + " " + code);
+      System.out.println("DONE " + path + " " + code + " cpu " + LambdaShim.cpuMillis());
       System.out.flush();
     }
     System.exit(0);

@@ -18,6 +18,11 @@ import java.nio.file.Path;
 public final class LambdaShim {
   private LambdaShim() {}
 
+  /** CPU time this process has used so far (all threads), in milliseconds. */
+  static long cpuMillis() {
+    return ProcessHandle.current().info().totalCpuDuration().map(d -> d.toMillis()).orElse(-1L);
+  }
+
   public static void main(String[] args) throws Exception {
     String[] handler = args[0].split("::");
     Class<?> type = Class.forName(handler[0]);
@@ -39,7 +44,7 @@ public final class LambdaShim {
       String answer = out.toString(StandardCharsets.UTF_8);
       int at = answer.indexOf("\"statusCode\":");
       String status = at < 0 ? "?" : answer.substring(at + 13, at + 16);
-      System.out.println("DONE " + event.getFileName() + " " + status);
+      System.out.println("DONE " + event.getFileName() + " " + status + " cpu " + cpuMillis());
       System.out.flush();
     }
     System.exit(0);
