@@ -106,7 +106,7 @@ class AwsContractTest extends HttpContractSuite {
     var reply =
         new ApiGatewayHttpFunction(
                 c -> new io.mcpai.app.serverless.HttpReply(200, Map.of(), c.path().getBytes()))
-            .apply(e);
+            .serve(e);
     assertThat(e.getRequestContext().getHttp().getMethod()).isEqualTo("GET");
     assertThat(reply.getBody()).isEqualTo("/health");
     ArrayNode unused = JSON.createArrayNode();
