@@ -1,7 +1,10 @@
 package io.mcpai.app.serverless;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,6 +79,29 @@ final class BufferedExchange {
     @Override
     protected SslInfo initSslInfo() {
       return null;
+    }
+
+    /**
+     * The caller as the platform's front end saw it: the last {@code x-forwarded-for} hop (Function
+     * URLs, API Gateway, Cloud Functions and Azure Functions append the address they received the
+     * request from; earlier entries are whatever the caller sent). Loopback when absent.
+     */
+    @Override
+    public InetSocketAddress getRemoteAddress() {
+      String forwarded = getHeaders().getFirst("x-forwarded-for");
+      if (forwarded != null && !forwarded.isBlank()) {
+        String[] hops = forwarded.split(",");
+        String last = hops[hops.length - 1].trim();
+        // Only IP literals: InetAddress would otherwise resolve a name through DNS.
+        if (last.matches("[0-9.]+|[0-9a-fA-F:]+")) {
+          try {
+            return new InetSocketAddress(InetAddress.getByName(last), 0);
+          } catch (UnknownHostException notAnAddress) {
+            // fall through to loopback
+          }
+        }
+      }
+      return new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
     }
 
     @Override
