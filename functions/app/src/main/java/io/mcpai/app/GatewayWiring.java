@@ -130,7 +130,9 @@ class GatewayWiring {
     return t;
   }
 
-  @Bean
+  // Not named "gateway": that name is the cloud adapters' HTTP function
+  // (SPRING_CLOUD_FUNCTION_DEFINITION).
+  @Bean("gatewayPipeline")
   Gateway gateway(
       ContextFormatter formatter,
       ProviderRouter router,
