@@ -59,7 +59,8 @@ class AdmissionFilter implements WebFilter {
   @Override
   public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
     String path = exchange.getRequest().getPath().value();
-    if (!path.startsWith("/v1/") && !path.equals("/metrics")) {
+    // /mcp is the same API as tools: the same keys, allow-lists and token budgets.
+    if (!path.startsWith("/v1/") && !path.equals("/metrics") && !path.equals("/mcp")) {
       exchange.getAttributes().put(Caller.ATTRIBUTE, Caller.ANONYMOUS);
       return chain.filter(exchange);
     }
@@ -86,10 +87,10 @@ class AdmissionFilter implements WebFilter {
           metrics.rateLimited(key.id(), "requests");
           throw r;
         }
-        Object t = exchange.getAttribute(Timing.ATTRIBUTE);
-        if (t instanceof Timing timing) {
-          timing.guard = new KeyGuard(key, out, RequestIds.of(exchange));
-        }
+        guard(exchange, key, out);
+      } else if (exchange.getRequest().getMethod() == HttpMethod.POST && path.equals("/mcp")) {
+        // One JSON-RPC message per POST: at most one tool call, checked like /v1 on its prompt.
+        guard(exchange, key, exchange.getResponse().getHeaders());
       }
     } catch (Rejection r) {
       permit.close();
@@ -99,6 +100,15 @@ class AdmissionFilter implements WebFilter {
       throw e;
     }
     return chain.filter(exchange).doFinally(s -> permit.close());
+  }
+
+  private void guard(ServerWebExchange exchange, ApiKey key, HttpHeaders out) {
+    KeyGuard g = new KeyGuard(key, out, RequestIds.of(exchange));
+    exchange.getAttributes().put(RequestGuard.ATTRIBUTE, g);
+    Object t = exchange.getAttribute(Timing.ATTRIBUTE);
+    if (t instanceof Timing timing) {
+      timing.guard = g;
+    }
   }
 
   private Mono<Void> refuse(ServerWebExchange exchange, Rejection r) {

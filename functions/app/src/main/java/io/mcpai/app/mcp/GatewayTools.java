@@ -3,6 +3,7 @@ package io.mcpai.app.mcp;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcpai.app.GatewayCalls;
+import io.mcpai.app.RequestGuard;
 import io.mcpai.core.batch.BatchJobLauncher;
 import io.mcpai.core.batch.BatchJobRequest;
 import io.mcpai.core.context.ContextFormatter;
@@ -11,6 +12,7 @@ import io.mcpai.core.protocol.Problem;
 import io.mcpai.core.protocol.ProtocolException;
 import io.mcpai.core.protocol.ProtocolJson;
 import io.mcpai.core.routing.ProviderRouter;
+import io.mcpai.core.security.Caller;
 import io.mcpai.core.tokenizer.Tokenizer;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -70,7 +72,10 @@ final class GatewayTools {
             ToolSchemas.PROTOCOL_REQUEST,
             ToolSchemas.GENERATE_RESULT,
             false,
-            (ctx, args) -> gateway.generate(write(args), requestId(ctx)).map(results::ok)),
+            (ctx, args) ->
+                gateway
+                    .generate(write(args), requestId(ctx), caller(ctx), guard(ctx))
+                    .map(results::ok)),
         tool(
             "chat",
             "Chat with LLaMA 2 (OpenAI messages)",
@@ -79,7 +84,10 @@ final class GatewayTools {
             ToolSchemas.CHAT_REQUEST,
             ToolSchemas.CHAT_RESULT,
             false,
-            (ctx, args) -> gateway.chat(write(forChat(args)), requestId(ctx)).map(results::ok)),
+            (ctx, args) ->
+                gateway
+                    .chat(write(forChat(args)), requestId(ctx), caller(ctx), guard(ctx))
+                    .map(results::ok)),
         tool(
             "count_tokens",
             "Count tokens",
@@ -166,6 +174,14 @@ final class GatewayTools {
   private static String requestId(McpTransportContext ctx) {
     Object id = ctx.get(McpHttpEndpoint.REQUEST_ID);
     return id == null ? null : id.toString();
+  }
+
+  private static Caller caller(McpTransportContext ctx) {
+    return ctx.get(McpHttpEndpoint.CALLER) instanceof Caller c ? c : Caller.ANONYMOUS;
+  }
+
+  private static RequestGuard guard(McpTransportContext ctx) {
+    return ctx.get(McpHttpEndpoint.GUARD) instanceof RequestGuard g ? g : RequestGuard.NONE;
   }
 
   private static Map<String, Object> arguments(CallToolRequest request) {

@@ -1,5 +1,6 @@
 package io.mcpai.app.mcp;
 
+import io.mcpai.app.RequestGuard;
 import io.mcpai.core.security.Caller;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -50,7 +51,20 @@ public final class McpHttpEndpoint implements McpStatelessServerTransport {
       Map<String, List<String>> headers,
       String body,
       Caller caller,
-      String requestId) {}
+      String requestId,
+      RequestGuard guard) {
+    public Call(
+        String method,
+        Map<String, List<String>> headers,
+        String body,
+        Caller caller,
+        String requestId) {
+      this(method, headers, body, caller, requestId, RequestGuard.NONE);
+    }
+  }
+
+  /** Transport context key: the caller's key checks ({@link RequestGuard}) for generate/chat. */
+  public static final String GUARD = "guard";
 
   /** The HTTP answer: status, extra headers, and a JSON body (empty for 202 and 405). */
   public record Answer(int status, Map<String, String> headers, String body) {
@@ -110,6 +124,7 @@ public final class McpHttpEndpoint implements McpStatelessServerTransport {
     Map<String, Object> values = new LinkedHashMap<>();
     values.put(CALLER, call.caller() == null ? Caller.ANONYMOUS : call.caller());
     values.put(REQUEST_ID, call.requestId() == null ? "" : call.requestId());
+    values.put(GUARD, call.guard() == null ? RequestGuard.NONE : call.guard());
     return dispatch(call.body() == null ? "" : call.body(), McpTransportContext.create(values));
   }
 

@@ -2,6 +2,7 @@ package io.mcpai.app.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mcpai.app.GatewayCalls;
+import io.mcpai.app.RequestGuard;
 import io.mcpai.core.batch.BatchJobLauncher;
 import io.mcpai.core.batch.BatchJobLaunchers;
 import io.mcpai.core.context.ContextFormatter;
@@ -146,6 +147,9 @@ class McpServerWiring {
         headers,
         body,
         caller instanceof Caller c ? c : Caller.ANONYMOUS,
-        request.exchange().getResponse().getHeaders().getFirst("x-request-id"));
+        request.exchange().getResponse().getHeaders().getFirst("x-request-id"),
+        request.exchange().getAttribute(RequestGuard.ATTRIBUTE) instanceof RequestGuard g
+            ? g
+            : RequestGuard.NONE);
   }
 }

@@ -6,6 +6,7 @@ import io.mcpai.core.protocol.Problem;
 import io.mcpai.core.protocol.ProtocolException;
 import io.mcpai.core.provider.ProviderException;
 import io.mcpai.core.routing.NoProviderException;
+import io.mcpai.core.security.Rejection;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.TextContent;
 import java.util.List;
@@ -69,7 +70,8 @@ final class ToolResults {
         && !(t instanceof ProtocolException
             || t instanceof NoProviderException
             || t instanceof ProviderException
-            || t instanceof BatchLaunchException)) {
+            || t instanceof BatchLaunchException
+            || t instanceof Rejection)) {
       t = t.getCause();
     }
     if (t instanceof ProtocolException p) {
@@ -86,6 +88,13 @@ final class ToolResults {
           upstream.requestFault() ? upstream.status() : 502,
           upstream.requestFault() ? "provider_rejected_request" : "provider_error",
           upstream.getMessage());
+    }
+    if (t instanceof Rejection refused) {
+      // The caller's key: a model or provider it may not use (403), or its budget (429).
+      return new ProtocolException(
+          refused.status(),
+          refused.type(),
+          List.of(new Problem(refused.param(), refused.getMessage(), null, refused.status())));
     }
     if (t instanceof BatchLaunchException launch) {
       return problem(
