@@ -22,4 +22,5 @@ module "functions" {
   providers_config        = { aws = module.endpoint.provider }
   sagemaker_endpoint_arns = [module.endpoint.endpoint_arn]
   alarm_actions           = var.alarm_actions
+  api_keys_secret_arn     = var.api_keys_secret_arn
 }

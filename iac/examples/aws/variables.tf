@@ -49,3 +49,9 @@ variable "alarm_actions" {
   type        = list(string)
   default     = []
 }
+
+variable "api_keys_secret_arn" {
+  description = "Secrets Manager secret ARN of the gateway's API keys (module aws-functions). null: none; the Function URL's IAM auth guards the gateway."
+  type        = string
+  default     = null
+}

@@ -18,6 +18,7 @@ module "functions" {
   key_vault_id        = var.key_vault_id
   key_vault_secrets   = var.key_vault_secrets
   providers_config    = { azure = module.endpoint.provider }
+  api_keys_secret_uri = var.api_keys_secret_uri
 }
 
 module "endpoint" {

@@ -55,3 +55,9 @@ variable "key_vault_secrets" {
   type        = map(string)
   default     = {}
 }
+
+variable "api_keys_secret_uri" {
+  description = "Key Vault secret URI of the gateway's MCP_API_KEYS entries (module azure-functions; needs key_vault_id). null: the gateway answers 401."
+  type        = string
+  default     = null
+}

@@ -23,4 +23,5 @@ module "functions" {
   gateway_min_instances = var.gateway_min_instances
   allow_unauthenticated = var.allow_unauthenticated
   providers_config      = { gcp = module.endpoint.provider }
+  api_keys_secret       = var.api_keys_secret
 }

@@ -48,3 +48,9 @@ variable "allow_unauthenticated" {
   type        = bool
   default     = false
 }
+
+variable "api_keys_secret" {
+  description = "Secret Manager secret id of the gateway's API keys file (module gcp-functions); give it with allow_unauthenticated. null: none."
+  type        = string
+  default     = null
+}

@@ -14,8 +14,16 @@ locals {
       MCP_PROVIDERS_FILE = local.has_config ? "/opt/mcp/providers.yaml" : ""
     },
     { for name, arn in var.secret_arns : "${name}_SECRET_ARN" => arn },
+    { MCP_API_KEYS_SECRET_ARN = var.api_keys_secret_arn == null ? "" : var.api_keys_secret_arn },
     var.extra_env,
   ) : k => v if v != "" }
+  # A function binds no socket, yet the gateway decides on auth from MCP_BIND_ADDRESS (default
+  # 127.0.0.1: off without keys). A public Function URL: fail closed, keys or a 401.
+  gateway_env = { MCP_AUTH = var.function_url_auth == "NONE" ? "required" : "auto" }
+  secret_read_arns = concat(
+    values(var.secret_arns),
+    var.api_keys_secret_arn == null ? [] : [var.api_keys_secret_arn],
+  )
   batch_env = { for k, v in {
     MCP_BATCH_LAUNCHER = var.batch_launcher
     MCP_BATCH_COMMAND  = var.batch_command
@@ -65,11 +73,11 @@ data "aws_iam_policy_document" "functions" {
     }
   }
   dynamic "statement" {
-    for_each = length(var.secret_arns) > 0 ? [1] : []
+    for_each = length(local.secret_read_arns) > 0 ? [1] : []
     content {
-      sid       = "ProviderSecrets"
+      sid       = "Secrets"
       actions   = ["secretsmanager:GetSecretValue"]
-      resources = values(var.secret_arns)
+      resources = local.secret_read_arns
     }
   }
 }
@@ -128,7 +136,7 @@ resource "aws_lambda_function" "gateway" {
   tags             = var.tags
 
   environment {
-    variables = merge(local.common_env, { SPRING_CLOUD_FUNCTION_DEFINITION = "gateway" })
+    variables = merge(local.common_env, local.gateway_env, { SPRING_CLOUD_FUNCTION_DEFINITION = "gateway" })
   }
 
   dynamic "snap_start" {

@@ -71,7 +71,7 @@ variable "snap_start" {
 }
 
 variable "function_url_auth" {
-  description = "AWS_IAM (callers sign with SigV4) or NONE (public; the gateway's own keys then guard it)."
+  description = "AWS_IAM (callers sign with SigV4) or NONE (public: the gateway then runs with MCP_AUTH=required, its own keys guard it)."
   type        = string
   default     = "AWS_IAM"
 
@@ -97,6 +97,12 @@ variable "secret_arns" {
   description = "Environment variable name => Secrets Manager secret ARN, for provider credentials (e.g. OPENAI_API_KEY). The role may read exactly these; the function gets <NAME>_SECRET_ARN, never the value."
   type        = map(string)
   default     = {}
+}
+
+variable "api_keys_secret_arn" {
+  description = "Secrets Manager secret ARN holding the gateway's API keys (MCP_API_KEYS entries or a keys file; README, Security). The role may read it; the function gets MCP_API_KEYS_SECRET_ARN, never the value. null: no keys (the Function URL's IAM auth guards the gateway)."
+  type        = string
+  default     = null
 }
 
 variable "extra_env" {

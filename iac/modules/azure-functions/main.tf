@@ -1,6 +1,7 @@
-# One Linux function app holding both functions of the package: gateway (HTTP) and
-# batchJobTrigger (queue mcp-batch-jobs on the AzureWebJobsStorage account; after five failed
-# dequeues the host moves a message to mcp-batch-jobs-poison).
+# One Linux function app holding both functions of the package: gateway (HTTP, routes at the
+# root: host.json's routePrefix is empty) and batchJobTrigger (queue mcp-batch-jobs on the
+# AzureWebJobsStorage account; after five failed dequeues the host moves a message to
+# mcp-batch-jobs-poison).
 
 resource "random_string" "suffix" {
   length  = 6
@@ -24,6 +25,11 @@ locals {
       WEBSITE_RUN_FROM_PACKAGE_BLOB_MI_RESOURCE_ID = azurerm_user_assigned_identity.app.id
     },
     { for name, uri in var.key_vault_secrets : name => "@Microsoft.KeyVault(SecretUri=${uri})" },
+    # The gateway's API keys (MCP_API_KEYS entries), a Key Vault reference like the credentials.
+    var.api_keys_secret_uri == null ? {} : { MCP_API_KEYS = "@Microsoft.KeyVault(SecretUri=${var.api_keys_secret_uri})" },
+    # The HTTP trigger is anonymous and a function binds no socket, yet the gateway decides on
+    # auth from MCP_BIND_ADDRESS (default 127.0.0.1: off without keys): fail closed instead.
+    { MCP_AUTH = "required" },
     var.extra_settings,
   )
 }
@@ -125,8 +131,9 @@ resource "azurerm_linux_function_app" "functions" {
   https_only                      = true
   functions_extension_version     = "~4"
   key_vault_reference_identity_id = azurerm_user_assigned_identity.app.id
-  app_settings                    = local.settings
-  tags                            = var.tags
+  # Spring Cloud Function's instance injector starts this application (also in the manifest).
+  app_settings = merge(local.settings, { MAIN_CLASS = "io.mcpai.functions.azure.AzureFunctions" })
+  tags         = var.tags
 
   identity {
     type         = "UserAssigned"
@@ -148,6 +155,13 @@ resource "azurerm_linux_function_app" "functions" {
       access_key   = azurerm_storage_account.functions.primary_access_key
       share_name   = azurerm_storage_share.config[0].name
       mount_path   = "/mounts/mcp"
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.api_keys_secret_uri == null || var.key_vault_id != null
+      error_message = "api_keys_secret_uri needs key_vault_id: the app's identity must be allowed to read the vault."
     }
   }
 

@@ -1,6 +1,6 @@
 output "gateway_url" {
-  description = "Base URL of the app's HTTP functions (the gateway function's routes hang under /api)."
-  value       = "https://${azurerm_linux_function_app.functions.default_hostname}/api"
+  description = "The gateway's base URL: host.json's route prefix is empty, so paths are /v1/generate, /v1/chat/completions, /health (not /api/...)."
+  value       = "https://${azurerm_linux_function_app.functions.default_hostname}/"
 }
 
 output "function_app_name" {

@@ -69,6 +69,12 @@ variable "key_vault_secrets" {
   default     = {}
 }
 
+variable "api_keys_secret_uri" {
+  description = "Key Vault secret URI (versionless) holding the gateway's API keys as MCP_API_KEYS entries (tenant:sha256:<hex>,...; README, Security), set as a Key Vault reference; needs key_vault_id. null: no keys, and the gateway (MCP_AUTH=required, anonymous HTTP trigger) answers 401 with a generated key."
+  type        = string
+  default     = null
+}
+
 variable "extra_settings" {
   description = "More MCP_ settings for the app."
   type        = map(string)

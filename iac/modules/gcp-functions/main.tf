@@ -1,6 +1,7 @@
-# Two Cloud Functions (2nd gen) from one source zip, told apart by FUNCTION_NAME: the gateway
-# (HTTP) and the batch trigger fed by Pub/Sub (topic mcp-batch-jobs, dead-letter topic
-# mcp-batch-jobs-dlq). Credentials: the service account's roles, and Secret Manager.
+# Two Cloud Functions (2nd gen) from one source zip, told apart by their entry points: the gateway
+# (HTTP, GcpHttpGateway) and the batch trigger (CloudEvents, GcpPubSubTrigger) fed by an Eventarc
+# Pub/Sub trigger on topic mcp-batch-jobs, dead letters to mcp-batch-jobs-dlq. Credentials: the
+# service account's roles, and Secret Manager.
 
 data "google_project" "this" {
   project_id = var.project_id
@@ -8,13 +9,24 @@ data "google_project" "this" {
 
 locals {
   has_config = length(var.providers_config) > 0
+  has_keys   = var.api_keys_secret != null
   pubsub_sa  = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  # Both entry points find their beans by name: no FUNCTION_NAME or MAIN_CLASS to set.
   common_env = merge(
     {
       MCP_REQUEST_LOG    = "off"
       MCP_PROVIDERS_FILE = local.has_config ? "/etc/mcp/providers.yaml" : ""
+      MCP_API_KEYS_FILE  = local.has_keys ? "/etc/mcp-keys/api-keys.yaml" : ""
     },
     var.extra_env,
+  )
+  # A function binds no socket, yet the gateway decides on auth from MCP_BIND_ADDRESS (default
+  # 127.0.0.1: off without keys). Public gateway: fail closed, keys or a 401.
+  gateway_env = { MCP_AUTH = var.allow_unauthenticated ? "required" : "auto" }
+  # Secret volumes (one secret per mount path): the providers file and the API keys file.
+  secret_files = merge(
+    local.has_config ? { "/etc/mcp" = { secret = google_secret_manager_secret.providers[0].secret_id, path = "providers.yaml" } } : {},
+    local.has_keys ? { "/etc/mcp-keys" = { secret = var.api_keys_secret, path = "api-keys.yaml" } } : {},
   )
   services = [
     "cloudfunctions.googleapis.com",
@@ -107,6 +119,14 @@ resource "google_secret_manager_secret_iam_member" "providers" {
   member    = "serviceAccount:${google_service_account.functions.email}"
 }
 
+resource "google_secret_manager_secret_iam_member" "api_keys" {
+  count     = local.has_keys ? 1 : 0
+  project   = var.project_id
+  secret_id = var.api_keys_secret
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.functions.email}"
+}
+
 resource "google_secret_manager_secret_iam_member" "env" {
   for_each  = var.secret_env
   project   = var.project_id
@@ -123,7 +143,7 @@ resource "google_cloudfunctions2_function" "gateway" {
 
   build_config {
     runtime         = var.runtime
-    entry_point     = var.entry_point
+    entry_point     = var.http_entry_point
     service_account = google_service_account.build.id
     source {
       storage_source {
@@ -142,7 +162,7 @@ resource "google_cloudfunctions2_function" "gateway" {
     available_cpu                    = "1"
     ingress_settings                 = "ALLOW_ALL"
     service_account_email            = google_service_account.functions.email
-    environment_variables            = merge(local.common_env, { FUNCTION_NAME = "gateway" })
+    environment_variables            = { for k, v in merge(local.common_env, local.gateway_env) : k => v if v != "" }
 
     dynamic "secret_environment_variables" {
       for_each = var.secret_env
@@ -155,14 +175,14 @@ resource "google_cloudfunctions2_function" "gateway" {
     }
 
     dynamic "secret_volumes" {
-      for_each = local.has_config ? [1] : []
+      for_each = local.secret_files
       content {
-        mount_path = "/etc/mcp"
+        mount_path = secret_volumes.key
         project_id = var.project_id
-        secret     = google_secret_manager_secret.providers[0].secret_id
+        secret     = secret_volumes.value.secret
         versions {
           version = "latest"
-          path    = "providers.yaml"
+          path    = secret_volumes.value.path
         }
       }
     }
@@ -172,6 +192,7 @@ resource "google_cloudfunctions2_function" "gateway" {
     google_project_service.apis,
     google_project_iam_member.build,
     google_secret_manager_secret_iam_member.providers,
+    google_secret_manager_secret_iam_member.api_keys,
     google_secret_manager_secret_iam_member.env,
   ]
 }
@@ -193,7 +214,7 @@ resource "google_cloudfunctions2_function" "batch_trigger" {
 
   build_config {
     runtime         = var.runtime
-    entry_point     = var.entry_point
+    entry_point     = var.batch_entry_point
     service_account = google_service_account.build.id
     source {
       storage_source {
@@ -210,12 +231,11 @@ resource "google_cloudfunctions2_function" "batch_trigger" {
     max_instance_count    = 10
     ingress_settings      = "ALLOW_INTERNAL_ONLY"
     service_account_email = google_service_account.functions.email
-    environment_variables = merge(local.common_env, {
-      FUNCTION_NAME      = "batchJobTrigger"
+    environment_variables = { for k, v in merge(local.common_env, {
       MCP_BATCH_LAUNCHER = var.batch_launcher
       MCP_BATCH_COMMAND  = var.batch_command
       MCP_BATCH_LOG_DIR  = "/tmp/mcp-batch"
-    })
+    }) : k => v if v != "" }
 
     dynamic "secret_environment_variables" {
       for_each = var.secret_env
@@ -228,34 +248,34 @@ resource "google_cloudfunctions2_function" "batch_trigger" {
     }
 
     dynamic "secret_volumes" {
-      for_each = local.has_config ? [1] : []
+      for_each = local.secret_files
       content {
-        mount_path = "/etc/mcp"
+        mount_path = secret_volumes.key
         project_id = var.project_id
-        secret     = google_secret_manager_secret.providers[0].secret_id
+        secret     = secret_volumes.value.secret
         versions {
           version = "latest"
-          path    = "providers.yaml"
+          path    = secret_volumes.value.path
         }
       }
     }
   }
 
-  dynamic "event_trigger" {
-    for_each = var.batch_delivery == "eventarc" ? [1] : []
-    content {
-      trigger_region        = var.region
-      event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
-      pubsub_topic          = google_pubsub_topic.jobs.id
-      retry_policy          = "RETRY_POLICY_RETRY"
-      service_account_email = google_service_account.invoker.email
-    }
+  # The event trigger makes this a CloudEvents function (gen2 deploys it with that signature) and
+  # has Eventarc deliver each message as a CloudEvent, redelivered while the function fails.
+  event_trigger {
+    trigger_region        = var.region
+    event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
+    pubsub_topic          = google_pubsub_topic.jobs.id
+    retry_policy          = "RETRY_POLICY_RETRY"
+    service_account_email = google_service_account.invoker.email
   }
 
   depends_on = [
     google_project_service.apis,
     google_project_iam_member.build,
     google_secret_manager_secret_iam_member.providers,
+    google_secret_manager_secret_iam_member.api_keys,
     google_secret_manager_secret_iam_member.env,
   ]
 }
@@ -284,7 +304,7 @@ resource "google_pubsub_subscription" "dlq" {
   labels                     = var.labels
 }
 
-# Pub/Sub (push) and Eventarc call the batch function as this account.
+# Eventarc calls the batch function as this account.
 resource "google_service_account" "invoker" {
   project      = var.project_id
   account_id   = "${var.name_prefix}-batch-invoker"
@@ -299,34 +319,22 @@ resource "google_cloud_run_v2_service_iam_member" "batch_invoker" {
   member   = "serviceAccount:${google_service_account.invoker.email}"
 }
 
-resource "google_pubsub_subscription" "jobs" {
-  count                = var.batch_delivery == "push" ? 1 : 0
-  project              = var.project_id
-  name                 = "mcp-batch-jobs-sub"
-  topic                = google_pubsub_topic.jobs.id
-  ack_deadline_seconds = 600
-  labels               = var.labels
-
-  push_config {
-    push_endpoint = google_cloudfunctions2_function.batch_trigger.service_config[0].uri
-    oidc_token {
-      service_account_email = google_service_account.invoker.email
-    }
-  }
-
-  dead_letter_policy {
-    dead_letter_topic     = google_pubsub_topic.dlq.id
-    max_delivery_attempts = var.max_delivery_attempts
-  }
-
-  retry_policy {
-    minimum_backoff = "10s"
-    maximum_backoff = "600s"
-  }
+# What Cloud Functions asks of an event trigger's service account.
+resource "google_project_iam_member" "invoker_event_receiver" {
+  project = var.project_id
+  role    = "roles/eventarc.eventReceiver"
+  member  = "serviceAccount:${google_service_account.invoker.email}"
 }
 
-# Pub/Sub's own service agent moves dead letters: it must publish to the DLQ topic and
-# acknowledge on the source subscription.
+# Eventarc pushes with an OIDC token: the Pub/Sub agent mints tokens for the invoker account.
+resource "google_service_account_iam_member" "pubsub_token_creator" {
+  service_account_id = google_service_account.invoker.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_sa
+}
+
+# Pub/Sub's own service agent moves dead letters: it must publish to the DLQ topic (and
+# acknowledge on the source subscription, granted below with the policy).
 resource "google_pubsub_topic_iam_member" "dlq_publisher" {
   project = var.project_id
   topic   = google_pubsub_topic.dlq.name
@@ -334,17 +342,40 @@ resource "google_pubsub_topic_iam_member" "dlq_publisher" {
   member  = local.pubsub_sa
 }
 
-resource "google_pubsub_subscription_iam_member" "dlq_subscriber" {
-  count        = var.batch_delivery == "push" ? 1 : 0
-  project      = var.project_id
-  subscription = google_pubsub_subscription.jobs[0].name
-  role         = "roles/pubsub.subscriber"
-  member       = local.pubsub_sa
-}
+# Eventarc creates and owns the trigger's subscription (eventarc-REGION-...); neither the function
+# nor google_eventarc_trigger can give it a dead-letter policy, and a push subscription of our own
+# would reach an HTTP-signature deployment that GcpPubSubTrigger cannot serve. So the policy is put
+# on Eventarc's subscription once it exists, with gcloud, and again whenever the trigger, the DLQ
+# or the attempt count changes (Eventarc leaves a subscription's dead-letter policy alone).
+resource "terraform_data" "batch_dead_letter" {
+  count = var.attach_dead_letter_policy ? 1 : 0
 
-# Push with an OIDC token: the Pub/Sub agent mints tokens for the invoker account.
-resource "google_service_account_iam_member" "pubsub_token_creator" {
-  service_account_id = google_service_account.invoker.name
-  role               = "roles/iam.serviceAccountTokenCreator"
-  member             = local.pubsub_sa
+  triggers_replace = [
+    google_cloudfunctions2_function.batch_trigger.event_trigger[0].trigger,
+    google_pubsub_topic.dlq.id,
+    var.max_delivery_attempts,
+  ]
+
+  provisioner "local-exec" {
+    interpreter = ["/bin/bash", "-c"]
+    command     = <<-EOT
+      set -euo pipefail
+      sub=$(gcloud eventarc triggers describe "$TRIGGER" --project "$PROJECT" \
+        --format='value(transport.pubsub.subscription)')
+      test -n "$sub"
+      gcloud pubsub subscriptions update "$sub" --project "$PROJECT" \
+        --dead-letter-topic="$DLQ" --max-delivery-attempts="$ATTEMPTS"
+      gcloud pubsub subscriptions add-iam-policy-binding "$sub" --project "$PROJECT" \
+        --member="$PUBSUB_AGENT" --role=roles/pubsub.subscriber >/dev/null
+    EOT
+    environment = {
+      PROJECT      = var.project_id
+      TRIGGER      = google_cloudfunctions2_function.batch_trigger.event_trigger[0].trigger
+      DLQ          = google_pubsub_topic.dlq.id
+      ATTEMPTS     = var.max_delivery_attempts
+      PUBSUB_AGENT = local.pubsub_sa
+    }
+  }
+
+  depends_on = [google_pubsub_topic_iam_member.dlq_publisher]
 }

@@ -4,8 +4,13 @@ output "gateway_url" {
 }
 
 output "batch_trigger_url" {
-  description = "The batch trigger's internal URL (Pub/Sub pushes here)."
+  description = "The batch trigger's internal URL (Eventarc delivers CloudEvents here)."
   value       = google_cloudfunctions2_function.batch_trigger.service_config[0].uri
+}
+
+output "batch_eventarc_trigger" {
+  description = "The Eventarc trigger feeding the batch function; its Pub/Sub subscription (eventarc-REGION-...) carries the dead-letter policy."
+  value       = google_cloudfunctions2_function.batch_trigger.event_trigger[0].trigger
 }
 
 output "topic_id" {

@@ -30,10 +30,16 @@ variable "source_zip" {
   type        = string
 }
 
-variable "entry_point" {
-  description = "Entry point: Spring Cloud Function's GCP adapter."
+variable "http_entry_point" {
+  description = "Entry point of the gateway: the functions-framework HttpFunction that passes the whole request to the httpGateway bean."
   type        = string
-  default     = "org.springframework.cloud.function.adapter.gcp.GcfJarLauncher"
+  default     = "io.mcpai.functions.gcp.GcpHttpGateway"
+}
+
+variable "batch_entry_point" {
+  description = "Entry point of the batch trigger: the CloudEventsFunction that hands the Pub/Sub message to the batchJobTrigger bean."
+  type        = string
+  default     = "io.mcpai.functions.gcp.GcpPubSubTrigger"
 }
 
 variable "runtime" {
@@ -71,7 +77,7 @@ variable "gateway_max_instances" {
 }
 
 variable "allow_unauthenticated" {
-  description = "Let anyone invoke the gateway (allUsers run.invoker). false: callers need an identity token."
+  description = "Let anyone invoke the gateway (allUsers run.invoker); the gateway then runs with MCP_AUTH=required, so give api_keys_secret. false: callers need an identity token."
   type        = bool
   default     = false
 }
@@ -88,6 +94,12 @@ variable "secret_env" {
   default     = {}
 }
 
+variable "api_keys_secret" {
+  description = "Secret Manager secret id holding the gateway's API keys file (YAML/JSON, hashed keys; README, Security). Mounted at /etc/mcp-keys/api-keys.yaml and named by MCP_API_KEYS_FILE; Terraform never sees the value. null: no keys (then only Cloud Run IAM guards the gateway)."
+  type        = string
+  default     = null
+}
+
 variable "extra_env" {
   description = "More MCP_ settings for both functions."
   type        = map(string)
@@ -98,17 +110,6 @@ variable "vertex_invoker" {
   description = "Grant the functions' service account roles/aiplatform.user, to call Vertex AI endpoints of this project."
   type        = bool
   default     = true
-}
-
-variable "batch_delivery" {
-  description = "push: the subscription mcp-batch-jobs-sub pushes to the batch function, with the dead-letter topic mcp-batch-jobs-dlq; eventarc: a Pub/Sub event trigger (Eventarc owns its subscription, so dead-lettering is set outside Terraform)."
-  type        = string
-  default     = "push"
-
-  validation {
-    condition     = contains(["push", "eventarc"], var.batch_delivery)
-    error_message = "batch_delivery must be push or eventarc."
-  }
 }
 
 variable "batch_launcher" {
@@ -124,9 +125,20 @@ variable "batch_command" {
 }
 
 variable "batch_timeout_s" {
-  description = "Batch trigger timeout (an HTTP-triggered gen2 function may run 3600 s, an event-triggered one 540 s)."
+  description = "Batch trigger timeout (an event-triggered gen2 function runs at most 540 s)."
   type        = number
   default     = 540
+
+  validation {
+    condition     = var.batch_timeout_s >= 10 && var.batch_timeout_s <= 540
+    error_message = "batch_timeout_s must be 10-540 (Cloud Functions' limit for event-triggered functions)."
+  }
+}
+
+variable "attach_dead_letter_policy" {
+  description = "Put the dead-letter policy (mcp-batch-jobs-dlq, max_delivery_attempts) on the subscription Eventarc creates for the trigger, with gcloud at apply time (gcloud must be installed and logged in). false: set it yourself, or failed messages are dropped after Eventarc's 24 h retention."
+  type        = bool
+  default     = true
 }
 
 variable "max_delivery_attempts" {

@@ -1,12 +1,14 @@
 package io.mcpai.iac;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -14,8 +16,11 @@ import java.util.stream.Stream;
  * Whether {@code artifacts.json} matches the build: each artifact's module pom produces that file
  * name (its {@code finalName} or plugin configuration), pulls in the Spring Cloud Function adapter
  * whose handler class Terraform names, and the function names (and Azure's queue and connection)
- * appear in the module's sources; the endpoint's Dockerfile copies that jar, exposes that port and
- * runs {@code serve}. A module not on this branch yet is skipped with a message naming its pom.
+ * appear in the module's sources; every entry point or main class Terraform names is a source of
+ * the module (GCP's implementing the functions-framework interface of its trigger kind), and
+ * Azure's host.json has the route prefix the gateway URL assumes; the endpoint's Dockerfile copies
+ * that jar, exposes that port and runs {@code serve}. A module not on this branch yet is skipped
+ * with a message naming its pom.
  */
 public final class BuildContract {
   /** The problems, and the parts that could not be checked (and why). */
@@ -75,6 +80,11 @@ public final class BuildContract {
                           "no Java source of " + module + " or functions/app names it"));
                 }
               }
+              entryClasses(findings, repoRoot, module, where, f);
+              String routePrefix = f.path("route_prefix").asText(null);
+              if (routePrefix != null) {
+                hostRoutePrefix(findings, repoRoot, module, where, routePrefix);
+              }
               String queue = artifacts.root().path("queues").path(cloud).path("queue").asText();
               if (cloud.equals("azure") && !sources.contains("\"" + queue + "\"")) {
                 // Azure binds the trigger to its queue in code; the other clouds in Terraform.
@@ -117,6 +127,68 @@ public final class BuildContract {
       }
     }
     return new Result(findings, skipped);
+  }
+
+  /**
+   * Interfaces an entry point must implement, by its artifacts.json key: the functions framework
+   * picks the signature from the class, and Cloud Functions gen2 deploys an event-triggered
+   * function with the CloudEvents signature.
+   */
+  private static final Map<String, String> ENTRY_INTERFACES =
+      Map.of("http_entry_point", "HttpFunction", "queue_entry_point", "CloudEventsFunction");
+
+  /** Each class Terraform names as an entry point or main class is a source of the module. */
+  private static void entryClasses(
+      List<Finding> findings, Path repoRoot, String module, String where, JsonNode f) {
+    for (String key : List.of("http_entry_point", "queue_entry_point", "main_class")) {
+      String cls = f.path(key).asText("");
+      if (cls.isEmpty()) {
+        continue;
+      }
+      String rel = module + "/src/main/java/" + cls.replace('.', '/') + ".java";
+      Path src = repoRoot.resolve(rel);
+      if (!Files.exists(src)) {
+        findings.add(new Finding(rel, where + "." + key, cls, "no such class in the module"));
+        continue;
+      }
+      String iface = ENTRY_INTERFACES.get(key);
+      if (iface != null
+          && !Pattern.compile("implements[^{]*\\b" + iface + "\\b").matcher(read(src)).find()) {
+        findings.add(new Finding(rel, where + "." + key, cls, "does not implement " + iface));
+      }
+    }
+  }
+
+  /** host.json's HTTP route prefix, which the gateway URL Terraform outputs depends on. */
+  private static void hostRoutePrefix(
+      List<Finding> findings, Path repoRoot, String module, String where, String prefix) {
+    String rel = module + "/host.json";
+    Path host = repoRoot.resolve(rel);
+    String actual = "api"; // the Functions host's default when host.json does not say
+    if (Files.exists(host)) {
+      try {
+        JsonNode p =
+            new ObjectMapper()
+                .readTree(read(host))
+                .path("extensions")
+                .path("http")
+                .path("routePrefix");
+        if (!p.isMissingNode()) {
+          actual = p.asText();
+        }
+      } catch (IOException e) {
+        findings.add(new Finding(rel, where, "host.json", "is not JSON: " + e.getMessage()));
+        return;
+      }
+    }
+    if (!actual.equals(prefix)) {
+      findings.add(
+          new Finding(
+              rel,
+              where + ".route_prefix",
+              "\"" + prefix + "\"",
+              "host.json's extensions.http.routePrefix is \"" + actual + "\""));
+    }
   }
 
   /** The pom names the file, or its base name as finalName (a zip also needs a zip format). */

@@ -87,15 +87,21 @@ public final class IacCheck {
               true,
               a -> a.texts("functions.aws.http_function", "functions.aws.queue_function")),
           rule(
+              "aws_lambda_event_source_mapping",
+              "function_response_types",
+              true,
+              a -> a.texts("functions.aws.queue_response_types")),
+          rule(
               "aws_sqs_queue",
               "name",
               false,
               a -> a.texts("queues.aws.queue", "queues.aws.dead_letter")),
+          // Which of the two is right for which function is checkGcpEntryPoints's business.
           rule(
               "google_cloudfunctions2_function",
               "build_config.entry_point",
               true,
-              a -> a.texts("functions.gcp.entry_point")),
+              a -> a.texts("functions.gcp.http_entry_point", "functions.gcp.queue_entry_point")),
           rule(
               "google_cloudfunctions2_function",
               "build_config.runtime",
@@ -103,9 +109,9 @@ public final class IacCheck {
               a -> a.texts("functions.gcp.runtime")),
           rule(
               "google_cloudfunctions2_function",
-              "service_config.environment_variables.FUNCTION_NAME",
-              true,
-              a -> a.texts("functions.gcp.http_function", "functions.gcp.queue_function")),
+              "event_trigger.retry_policy",
+              false,
+              a -> a.texts("functions.gcp.queue_retry_policy")),
           pathRule("google_storage_bucket_object", "source", a -> a.texts("functions.gcp.file")),
           rule(
               "google_pubsub_topic",
@@ -116,7 +122,7 @@ public final class IacCheck {
               "google_pubsub_subscription",
               "name",
               false,
-              a -> a.texts("queues.gcp.subscription", "queues.gcp.dead_letter_subscription")),
+              a -> a.texts("queues.gcp.dead_letter_subscription")),
           rule(
               "google_vertex_ai_endpoint_with_model_garden_deployment",
               "model_config.container_spec.ports.container_port",
@@ -138,6 +144,11 @@ public final class IacCheck {
               "site_config.application_stack.java_version",
               true,
               a -> a.texts("functions.azure.runtime")),
+          rule(
+              "azurerm_linux_function_app",
+              "app_settings.MAIN_CLASS",
+              true,
+              a -> a.texts("functions.azure.main_class")),
           rule(
               "azurerm_storage_queue",
               "name",
@@ -262,6 +273,45 @@ public final class IacCheck {
     }
     for (Rule r : RULES) {
       applyRule(r);
+    }
+    checkGcpEntryPoints();
+  }
+
+  /**
+   * On Cloud Functions gen2 a function with an {@code event_trigger} is deployed with the
+   * CloudEvents signature, one without it as HTTP: each needs the entry point of its kind (a swap
+   * deploys fine and fails on the first request).
+   */
+  private void checkGcpEntryPoints() {
+    for (TfModule m : modules.values()) {
+      for (Map.Entry<String, Block> e : m.resources.entrySet()) {
+        if (!e.getKey().startsWith("google_cloudfunctions2_function.")) {
+          continue;
+        }
+        Block b = e.getValue();
+        // A block or a dynamic block of that name (hcl2json nests the latter under "dynamic").
+        boolean event = b.body().toString().contains("\"event_trigger\"");
+        String expected =
+            artifacts.text(
+                event ? "functions.gcp.queue_entry_point" : "functions.gcp.http_entry_point");
+        List<JsonNode> leaves = new ArrayList<>();
+        navigate(b.body(), new String[] {"build_config", "entry_point"}, 0, leaves);
+        for (JsonNode leaf : leaves) {
+          for (Value v : resolve(m, leaf, b, 0)) {
+            if (!v.text().equals(expected)) {
+              findings.add(
+                  new Finding(
+                      b.file(),
+                      b.label(),
+                      "build_config.entry_point = \"" + v.text() + "\"",
+                      (event ? "a function with an event_trigger" : "an HTTP function")
+                          + " needs entry point "
+                          + expected
+                          + " (iac/artifacts.json)"));
+            }
+          }
+        }
+      }
     }
   }
 

@@ -40,6 +40,15 @@ class BuildContractTest {
             + "EXPOSE 8080\nCMD [\"serve\"]\n");
   }
 
+  private void gcpEntryPoints(String http, String queue) throws IOException {
+    write(
+        "functions/gcp/src/main/java/io/mcpai/functions/gcp/GcpHttpGateway.java",
+        "public final class GcpHttpGateway implements " + http + " {}");
+    write(
+        "functions/gcp/src/main/java/io/mcpai/functions/gcp/GcpPubSubTrigger.java",
+        "public final class GcpPubSubTrigger implements " + queue + " {}");
+  }
+
   @Test
   void aMatchingBuildHasNoFindings() throws IOException {
     endpoint();
@@ -59,7 +68,13 @@ class BuildContractTest {
         pom("spring-cloud-function-adapter-azure", "<zipName>mcp-functions-azure.zip</zipName>"));
     write(
         "functions/app/src/main/java/Beans.java",
-        "class Beans { Object gateway() { return null; } Object batchJobTrigger() { return null; } }");
+        "class Beans { Object gateway() { return null; } Object batchJobTrigger() { return null; }"
+            + " Object httpGateway() { return null; } }");
+    gcpEntryPoints("HttpFunction", "CloudEventsFunction");
+    write(
+        "functions/azure/src/main/java/io/mcpai/functions/azure/AzureFunctions.java",
+        "public class AzureFunctions {}");
+    write("functions/azure/host.json", "{\"extensions\": {\"http\": {\"routePrefix\": \"\"}}}");
     write(
         "functions/azure/src/main/java/Handler.java",
         "@QueueTrigger(queueName = \"mcp-batch-jobs\", connection = \"AzureWebJobsStorage\")");
@@ -94,6 +109,17 @@ class BuildContractTest {
                     "functions/azure/src/main/java: functions.azure.queue_function: batchJobTrigger: no Java source"))
         .anyMatch(
             s -> s.startsWith("functions/azure/src/main/java: queues.azure.queue: mcp-batch-jobs:"))
+        .anyMatch(
+            s ->
+                s.startsWith(
+                    "functions/azure/src/main/java/io/mcpai/functions/azure/AzureFunctions.java:"
+                        + " functions.azure.main_class: io.mcpai.functions.azure.AzureFunctions:"
+                        + " no such class"))
+        .anyMatch(
+            s ->
+                s.equals(
+                    "functions/azure/host.json: functions.azure.route_prefix: \"\":"
+                        + " host.json's extensions.http.routePrefix is \"api\""))
         .anyMatch(s -> s.startsWith("inference-endpoint/Dockerfile: EXPOSE: 8080"))
         .anyMatch(s -> s.startsWith("inference-endpoint/Dockerfile: CMD: serve"))
         .anyMatch(
@@ -104,5 +130,23 @@ class BuildContractTest {
         .singleElement()
         .asString()
         .startsWith("functions/gcp/pom.xml is absent");
+  }
+
+  @Test
+  void aGcpEntryPointOfTheWrongSignatureIsReported() throws IOException {
+    endpoint();
+    write(
+        "functions/gcp/pom.xml",
+        pom("spring-cloud-function-adapter-gcp", "<finalName>mcp-functions-gcp.zip</finalName>"));
+    // The stock background-function launcher where gen2 needs a CloudEventsFunction.
+    gcpEntryPoints("HttpFunction", "RawBackgroundFunction");
+    BuildContract.Result r = BuildContract.check(repo, artifacts());
+    assertThat(r.findings())
+        .extracting(Finding::toString)
+        .contains(
+            "functions/gcp/src/main/java/io/mcpai/functions/gcp/GcpPubSubTrigger.java:"
+                + " functions.gcp.queue_entry_point: io.mcpai.functions.gcp.GcpPubSubTrigger:"
+                + " does not implement CloudEventsFunction")
+        .noneMatch(s -> s.contains("GcpHttpGateway"));
   }
 }
