@@ -15,6 +15,8 @@ locals {
     },
     { for name, arn in var.secret_arns : "${name}_SECRET_ARN" => arn },
     { MCP_API_KEYS_SECRET_ARN = var.api_keys_secret_arn == null ? "" : var.api_keys_secret_arn },
+    # Hashes only (tenant:sha256:<hex>), so plain settings are safe: the gateway reads them directly.
+    { MCP_API_KEYS = var.api_key_hashes },
     var.extra_env,
   ) : k => v if v != "" }
   # A function binds no socket, yet the gateway decides on auth from MCP_BIND_ADDRESS (default

@@ -105,6 +105,16 @@ variable "api_keys_secret_arn" {
   default     = null
 }
 
+variable "api_key_hashes" {
+  description = "MCP_API_KEYS for the gateway as hashes only, comma-separated tenant:sha256:<hex> (README, Security). Hashes are not secrets, so this is a plain setting the gateway reads at start; empty: none."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.api_key_hashes == "" || alltrue([for e in split(",", var.api_key_hashes) : can(regex("^[A-Za-z0-9._-]+:sha256:[0-9a-f]{64}$", trimspace(e)))])
+    error_message = "api_key_hashes: each entry must be tenant:sha256:<64 hex digits>; never a plain key."
+  }
+}
+
 variable "extra_env" {
   description = "More MCP_ settings for both functions (e.g. MCP_ROUTING_MODE, MCP_MODEL_SERVICE_AWS)."
   type        = map(string)
