@@ -110,4 +110,10 @@ public interface BatchOptions extends PipelineOptions {
   int getProgressSeconds();
 
   void setProgressSeconds(int value);
+
+  @Description("Serve GET /metrics (Prometheus text) on this port while the job runs (0: off)")
+  @Default.Integer(0)
+  int getMetricsPort();
+
+  void setMetricsPort(int value);
 }

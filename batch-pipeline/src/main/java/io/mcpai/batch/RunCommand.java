@@ -188,12 +188,16 @@ public final class RunCommand {
     long t0 = System.nanoTime();
     ProgressLine progress = new ProgressLine(jobId, log, o.getProgressSeconds());
     PipelineResult.State state;
+    MetricsEndpoint metrics = MetricsEndpoint.start(o.getMetricsPort(), jobId, log);
     try {
       progress.start();
       PipelineResult result = p.run();
       state = result.waitUntilFinish();
     } finally {
       progress.stop();
+      if (metrics != null) {
+        metrics.close();
+      }
     }
     double seconds = (System.nanoTime() - t0) / 1e9;
     MergedOutput.Counts merged = MergedOutput.merge(o.getOutput());
