@@ -75,8 +75,27 @@ record SecuritySettings(
         EnvSettings.integer(env, "MCP_MAX_IN_FLIGHT", 256),
         env.getOrDefault("MCP_CORS_ORIGINS", ""),
         Boolean.parseBoolean(env.getOrDefault("MCP_LOG_PROMPTS", "false").trim()),
-        spring.getProperty("server.address", "0.0.0.0"),
+        bindAddress(spring),
         jwt(env));
+  }
+
+  /**
+   * The address that decides whether auth may be off. A cloud function binds no socket of its own
+   * and is reached through its platform's URL, so inside one (detected by the variables each
+   * platform sets) it never counts as loopback, whatever {@code server.address} says: without keys
+   * it fails closed.
+   */
+  static String bindAddress(Environment spring) {
+    for (String platformVariable :
+        new String[] {
+          "AWS_LAMBDA_FUNCTION_NAME", "K_SERVICE", "FUNCTION_TARGET", "FUNCTIONS_WORKER_RUNTIME"
+        }) {
+      String v = spring.getProperty(platformVariable);
+      if (v != null && !v.isBlank()) {
+        return "0.0.0.0";
+      }
+    }
+    return spring.getProperty("server.address", "0.0.0.0");
   }
 
   private static Jwt jwt(Map<String, String> env) {
