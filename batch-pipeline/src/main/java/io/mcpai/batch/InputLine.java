@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpai.core.protocol.OpenAiMessages;
 import io.mcpai.core.protocol.Problem;
 import io.mcpai.core.protocol.ProtocolException;
 import io.mcpai.core.protocol.ProtocolJson;
@@ -223,27 +224,8 @@ public final class InputLine {
     return protocol;
   }
 
-  /** A message's text: a string, or text parts joined. */
   private static JsonNode text(JsonNode m, int i, List<Problem> problems) {
-    JsonNode c = m.get("content");
-    if (c != null && c.isTextual()) {
-      return c;
-    }
-    if (c != null && c.isArray()) {
-      StringBuilder sb = new StringBuilder();
-      for (JsonNode part : c) {
-        if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-          problems.add(
-              Problem.invalid(
-                  "body.messages[" + i + "].content", "only text content parts are supported"));
-          return NODES.textNode("");
-        }
-        sb.append(part.get("text").asText());
-      }
-      return NODES.textNode(sb.toString());
-    }
-    problems.add(Problem.invalid("body.messages[" + i + "].content", "must be a string"));
-    return NODES.textNode("");
+    return OpenAiMessages.text(m, "body.messages[" + i + "].content", problems);
   }
 
   private static ProtocolException invalid(int status, String param, String message) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mcpai.core.protocol.OpenAiMessages;
 import io.mcpai.core.protocol.Problem;
 import io.mcpai.core.protocol.ProtocolException;
 import io.mcpai.core.protocol.ProtocolJson;
@@ -201,27 +202,8 @@ final class OpenAiChat {
     }
   }
 
-  /** A message's text: a string, or an array of {@code {"type":"text","text":...}} parts. */
   private static JsonNode content(JsonNode m, int i, List<Problem> problems) {
-    JsonNode c = m.get("content");
-    if (c != null && c.isTextual()) {
-      return c;
-    }
-    if (c != null && c.isArray()) {
-      StringBuilder sb = new StringBuilder();
-      for (JsonNode part : c) {
-        if (!"text".equals(part.path("type").asText()) || !part.path("text").isTextual()) {
-          problems.add(
-              Problem.invalid(
-                  "messages[" + i + "].content", "only text content parts are supported"));
-          return NODES.textNode("");
-        }
-        sb.append(part.get("text").asText());
-      }
-      return NODES.textNode(sb.toString());
-    }
-    problems.add(Problem.invalid("messages[" + i + "].content", "content must be a string"));
-    return NODES.textNode("");
+    return OpenAiMessages.text(m, "messages[" + i + "].content", problems);
   }
 
   private static ProtocolException invalid(int status, String param, String message) {
