@@ -232,20 +232,18 @@ final class OpenAiChat {
           case 429 -> "rate_limit_error";
           default -> status >= 500 ? "server_error" : "invalid_request_error";
         };
-    StringWriter w = new StringWriter(message.length() + 96);
-    try (JsonGenerator g = ProtocolJson.mapper().getFactory().createGenerator(w)) {
-      g.writeStartObject();
-      g.writeObjectFieldStart("error");
-      g.writeStringField("message", message);
-      g.writeStringField("type", oaType);
-      g.writeStringField("param", param);
-      g.writeStringField("code", type);
-      g.writeEndObject();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return w.toString();
+    return json(
+        message.length() + 96,
+        g -> {
+          g.writeStartObject();
+          g.writeObjectFieldStart("error");
+          g.writeStringField("message", message);
+          g.writeStringField("type", oaType);
+          g.writeStringField("param", param);
+          g.writeStringField("code", type);
+          g.writeEndObject();
+          g.writeEndObject();
+        });
   }
 
   /** One {@code chat.completion.chunk}, as a JSON string. */
@@ -258,40 +256,34 @@ final class OpenAiChat {
       String finishReason,
       int promptTokens,
       int completionTokens) {
-    StringWriter w = new StringWriter(128 + (content == null ? 0 : content.length()));
-    try (JsonGenerator g = ProtocolJson.mapper().getFactory().createGenerator(w)) {
-      g.writeStartObject();
-      g.writeStringField("id", id);
-      g.writeStringField("object", "chat.completion.chunk");
-      g.writeNumberField("created", created);
-      g.writeStringField("model", model);
-      g.writeArrayFieldStart("choices");
-      g.writeStartObject();
-      g.writeNumberField("index", 0);
-      g.writeObjectFieldStart("delta");
-      if (role != null) {
-        g.writeStringField("role", role);
-      }
-      if (content != null) {
-        g.writeStringField("content", content);
-      }
-      g.writeEndObject();
-      g.writeStringField("finish_reason", finishReason);
-      g.writeNullField("logprobs");
-      g.writeEndObject();
-      g.writeEndArray();
-      if (finishReason != null) {
-        g.writeObjectFieldStart("usage");
-        g.writeNumberField("prompt_tokens", promptTokens);
-        g.writeNumberField("completion_tokens", completionTokens);
-        g.writeNumberField("total_tokens", promptTokens + completionTokens);
-        g.writeEndObject();
-      }
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return w.toString();
+    return json(
+        128 + (content == null ? 0 : content.length()),
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("id", id);
+          g.writeStringField("object", "chat.completion.chunk");
+          g.writeNumberField("created", created);
+          g.writeStringField("model", model);
+          g.writeArrayFieldStart("choices");
+          g.writeStartObject();
+          g.writeNumberField("index", 0);
+          g.writeObjectFieldStart("delta");
+          if (role != null) {
+            g.writeStringField("role", role);
+          }
+          if (content != null) {
+            g.writeStringField("content", content);
+          }
+          g.writeEndObject();
+          g.writeStringField("finish_reason", finishReason);
+          g.writeNullField("logprobs");
+          g.writeEndObject();
+          g.writeEndArray();
+          if (finishReason != null) {
+            usage(g, promptTokens, completionTokens);
+          }
+          g.writeEndObject();
+        });
   }
 
   /** A non-streamed {@code chat.completion}. */
@@ -303,31 +295,49 @@ final class OpenAiChat {
       String finishReason,
       int promptTokens,
       int completionTokens) {
-    StringWriter w = new StringWriter(256 + content.length());
+    return json(
+        256 + content.length(),
+        g -> {
+          g.writeStartObject();
+          g.writeStringField("id", id);
+          g.writeStringField("object", "chat.completion");
+          g.writeNumberField("created", created);
+          g.writeStringField("model", model);
+          g.writeArrayFieldStart("choices");
+          g.writeStartObject();
+          g.writeNumberField("index", 0);
+          g.writeObjectFieldStart("message");
+          g.writeStringField("role", "assistant");
+          g.writeStringField("content", content);
+          g.writeNullField("refusal");
+          g.writeEndObject();
+          g.writeNullField("logprobs");
+          g.writeStringField("finish_reason", finishReason);
+          g.writeEndObject();
+          g.writeEndArray();
+          usage(g, promptTokens, completionTokens);
+          g.writeEndObject();
+        });
+  }
+
+  private static void usage(JsonGenerator g, int prompt, int completion) throws IOException {
+    g.writeObjectFieldStart("usage");
+    g.writeNumberField("prompt_tokens", prompt);
+    g.writeNumberField("completion_tokens", completion);
+    g.writeNumberField("total_tokens", prompt + completion);
+    g.writeEndObject();
+  }
+
+  /** What a writer puts into one JSON document. */
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** One small JSON document written by hand (no tree, no reflection: these are per token). */
+  private static String json(int sizeHint, Body body) {
+    StringWriter w = new StringWriter(sizeHint);
     try (JsonGenerator g = ProtocolJson.mapper().getFactory().createGenerator(w)) {
-      g.writeStartObject();
-      g.writeStringField("id", id);
-      g.writeStringField("object", "chat.completion");
-      g.writeNumberField("created", created);
-      g.writeStringField("model", model);
-      g.writeArrayFieldStart("choices");
-      g.writeStartObject();
-      g.writeNumberField("index", 0);
-      g.writeObjectFieldStart("message");
-      g.writeStringField("role", "assistant");
-      g.writeStringField("content", content);
-      g.writeNullField("refusal");
-      g.writeEndObject();
-      g.writeNullField("logprobs");
-      g.writeStringField("finish_reason", finishReason);
-      g.writeEndObject();
-      g.writeEndArray();
-      g.writeObjectFieldStart("usage");
-      g.writeNumberField("prompt_tokens", promptTokens);
-      g.writeNumberField("completion_tokens", completionTokens);
-      g.writeNumberField("total_tokens", promptTokens + completionTokens);
-      g.writeEndObject();
-      g.writeEndObject();
+      body.write(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
