@@ -10,7 +10,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -63,10 +62,8 @@ class SessionGatewayTest {
     props.add("MCP_HEALTH_INTERVAL_MS", () -> "0");
   }
 
-  @AfterAll
-  static void stop() {
-    lmi.close();
-  }
+  // The provider stays up for the test JVM: Spring caches this class's context with the
+  // provider's URL, and a rerun of a flaky test (surefire) reuses that context.
 
   HttpResponse<String> send(String method, String path, String body, Map<String, String> headers)
       throws Exception {
