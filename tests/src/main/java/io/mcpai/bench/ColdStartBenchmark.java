@@ -43,6 +43,9 @@ public final class ColdStartBenchmark {
   static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofMillis(200)).build();
 
+  static final String AWS_JAR = "functions/aws/target/mcp-functions-aws.jar";
+  static final String AWS_BASELINE = System.getProperty("coldstart.awsBaseline");
+
   private ColdStartBenchmark() {}
 
   /** One way to start one package. */
@@ -84,13 +87,23 @@ public final class ColdStartBenchmark {
             "AWS, SerialGC + C1 + AppCDS + lazy init",
             "aws",
             plus(plus(c1, cds(work, "aws")), List.of("-Dspring.main.lazy-initialization=true"))));
+    // An older AWS jar to compare with in the same run (e.g. one built before Spring AOT):
+    // -Dcoldstart.awsBaseline=path/to/mcp-functions-aws.jar
+    if (AWS_BASELINE != null) {
+      variants.add(
+          new Variant(
+              "AWS baseline jar, SerialGC + C1 + AppCDS",
+              "aws-baseline",
+              plus(c1, cds(work, "aws-baseline"))));
+    }
     variants.add(new Variant("GCP, SerialGC + C1", "gcp", c1));
     variants.add(new Variant("GCP, SerialGC + C1 + AppCDS", "gcp", plus(c1, cds(work, "gcp"))));
     variants.add(new Variant("Azure, SerialGC + C1", "azure", c1));
 
     String loadBefore = loadAverage();
     // The AppCDS archives: one training run per package, dumping the classes it loaded.
-    for (String pkg : List.of("aws", "gcp")) {
+    for (String pkg :
+        AWS_BASELINE == null ? List.of("aws", "gcp") : List.of("aws", "aws-baseline", "gcp")) {
       Path jsa = work.resolve(pkg + ".jsa");
       Files.deleteIfExists(jsa);
       run(
@@ -208,11 +221,12 @@ public final class ColdStartBenchmark {
     Map<String, String> childEnv = new LinkedHashMap<>(env);
     boolean polled;
     switch (v.pkg()) {
-      case "aws" -> {
+      case "aws", "aws-baseline" -> {
+        String jar = v.pkg().equals("aws") ? AWS_JAR : AWS_BASELINE;
         cmd.addAll(
             List.of(
                 "-cp",
-                "functions/aws/target/mcp-functions-aws.jar" + File.pathSeparator + shims,
+                jar + File.pathSeparator + shims,
                 LambdaShim.class.getName(),
                 "org.springframework.cloud.function.adapter.aws.FunctionInvoker::handleRequest",
                 work.resolve("format.json").toString(),

@@ -22,15 +22,18 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 import org.springframework.core.env.Environment;
 import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
+import reactor.core.publisher.Mono;
 
 /**
  * The MCP server at {@code /mcp}: the SDK's stateless server (tools, prompts, resources) on the
@@ -80,7 +83,12 @@ class McpServerWiring {
     return BatchJobLaunchers.fromEnvironment(settings);
   }
 
+  /**
+   * Lazy: built on the first {@code /mcp} request (~50 ms of JSON-schema and tool set-up), so a
+   * function that never serves MCP does not pay for it in its cold start.
+   */
   @Bean(destroyMethod = "close")
+  @Lazy
   McpStatelessAsyncServer mcpServer(
       McpHttpEndpoint endpoint,
       McpJsonMapper json,
@@ -116,16 +124,16 @@ class McpServerWiring {
 
   /**
    * {@code /mcp} on the web runner. Being a route, it runs behind every {@code WebFilter} (request
-   * ids, API keys); it depends on the server so the endpoint has its handler before any request.
+   * ids, API keys); each request first gets the server, which gives the endpoint its handler.
    */
   @Bean
   RouterFunction<ServerResponse> mcpRoutes(
-      McpHttpEndpoint endpoint, McpStatelessAsyncServer mcpServer) {
+      McpHttpEndpoint endpoint, ObjectProvider<McpStatelessAsyncServer> mcpServer) {
     return RouterFunctions.route(
         RequestPredicates.path(ENDPOINT),
         request ->
-            request
-                .bodyToMono(String.class)
+            Mono.fromSupplier(mcpServer::getObject)
+                .then(request.bodyToMono(String.class))
                 .defaultIfEmpty("")
                 .flatMap(body -> endpoint.handle(call(request, body)))
                 .flatMap(

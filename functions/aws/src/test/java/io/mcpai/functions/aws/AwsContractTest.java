@@ -38,7 +38,7 @@ class AwsContractTest extends HttpContractSuite {
   static void start() {
     ContractSettings.apply();
     System.setProperty("MAIN_CLASS", AwsFunctions.class.getName());
-    invoker = new FunctionInvoker("gateway");
+    invoker = AotStart.start(() -> new FunctionInvoker("gateway"));
   }
 
   static ObjectNode event(ContractCall c) throws Exception {

@@ -93,7 +93,7 @@ class SqsQueueTest {
     batch = new RecordingBatchCommand();
     batch.apply();
     System.setProperty("MAIN_CLASS", AwsFunctions.class.getName());
-    invoker = new FunctionInvoker("batchJobTrigger");
+    invoker = AotStart.start(() -> new FunctionInvoker("batchJobTrigger"));
   }
 
   @AfterAll
