@@ -142,6 +142,9 @@ final class CallFn extends DoFn<KV<String, Iterable<String>>, String> {
               results.add(
                   OutputLines.result(p, r, settings.jobId(), (System.nanoTime() - t0) / 1e6));
               progress.inc(Progress.DONE);
+              progress.add(Progress.PROMPT_TOKENS, p.promptTokens());
+              progress.add(
+                  Progress.COMPLETION_TOKENS, Math.max(0, r.completion().completionTokens()));
               done.complete(null);
             } else {
               failed(p, provider, retry, solo, unwrap(err), limit, done);

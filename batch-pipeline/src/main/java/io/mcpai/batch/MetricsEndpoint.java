@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * {@code GET /metrics} in Prometheus text format while a job runs in this JVM ({@code
- * --metricsPort}; the observability stack scrapes :8004): the job's records by outcome and the
- * records its input holds, read from the same JVM-local counts as the progress line. A port that is
- * taken is reported and skipped: metrics never stop a job.
+ * --metricsPort}; the observability stack scrapes :8004): the job's records by outcome, the records
+ * its input holds and the tokens of its answers, read from the same JVM-local counts as the
+ * progress line. A port that is taken is reported and skipped: metrics never stop a job.
  */
 final class MetricsEndpoint implements AutoCloseable {
   private final HttpServer server;
@@ -74,6 +74,18 @@ final class MetricsEndpoint implements AutoCloseable {
         + job
         + "} "
         + Progress.get(jobId, Progress.LINES)
+        + "\n"
+        + "# HELP mcp_batch_tokens_total tokens of the prompts this job answered, by kind\n"
+        + "# TYPE mcp_batch_tokens_total counter\n"
+        + "mcp_batch_tokens_total{"
+        + job
+        + ",kind=\"prompt\"} "
+        + Progress.get(jobId, Progress.PROMPT_TOKENS)
+        + "\n"
+        + "mcp_batch_tokens_total{"
+        + job
+        + ",kind=\"completion\"} "
+        + Progress.get(jobId, Progress.COMPLETION_TOKENS)
         + "\n";
   }
 

@@ -22,6 +22,9 @@ final class Progress {
   static final String FAILED = "failed";
   static final String RETRIED = "retried";
   static final String POISON = "poison_isolated";
+  // Tokens of answered prompts (the model's prompt as formatted, and what it generated).
+  static final String PROMPT_TOKENS = "prompt_tokens";
+  static final String COMPLETION_TOKENS = "completion_tokens";
   // When the first and the last answer arrived (JVM-local): the rate of the calling phase alone.
   static final String FIRST_DONE_NANOS = "first_done_nanos";
   static final String LAST_DONE_NANOS = "last_done_nanos";

@@ -134,6 +134,19 @@ class BulkPipelineTest {
     assertThat(s.done()).isEqualTo(2000);
     assertThat(s.poisonIsolated()).isEqualTo(2);
     assertComplete(prompts, out, "direct-1");
+    // The job's token counters add up to the usage its results report.
+    long promptTokens = 0;
+    long completionTokens = 0;
+    for (JsonNode r : lines(out.resolve("results.jsonl"))) {
+      JsonNode usage = r.has("usage") ? r.get("usage") : r.at("/response/body/usage");
+      promptTokens += usage.get("prompt_tokens").asLong();
+      completionTokens += usage.get("completion_tokens").asLong();
+    }
+    assertThat(promptTokens).isPositive();
+    assertThat(MetricsEndpoint.scrape("direct-1"))
+        .contains("mcp_batch_tokens_total{job_id=\"direct-1\",kind=\"prompt\"} " + promptTokens)
+        .contains(
+            "mcp_batch_tokens_total{job_id=\"direct-1\",kind=\"completion\"} " + completionTokens);
     for (String id : prompts.validIds) {
       assertThat(endpoints.generatedFor(IdempotencyKey.of("direct-1", id)))
           .as("answers generated for %s", id)

@@ -23,6 +23,8 @@ class MetricsEndpointTest {
     progress.add(Progress.DONE, 7);
     progress.inc(Progress.FAILED);
     progress.inc(Progress.INVALID);
+    progress.add(Progress.PROMPT_TOKENS, 300);
+    progress.add(Progress.COMPLETION_TOKENS, 21);
     int port;
     try (ServerSocket free = new ServerSocket(0)) {
       port = free.getLocalPort();
@@ -43,6 +45,12 @@ class MetricsEndpointTest {
           body.contains("mcp_batch_records_total{job_id=\"" + job + "\",outcome=\"error\"} 2"),
           body);
       assertTrue(body.contains("mcp_batch_job_records{job_id=\"" + job + "\"} 10"), body);
+      assertTrue(
+          body.contains("mcp_batch_tokens_total{job_id=\"" + job + "\",kind=\"prompt\"} 300"),
+          body);
+      assertTrue(
+          body.contains("mcp_batch_tokens_total{job_id=\"" + job + "\",kind=\"completion\"} 21"),
+          body);
       // A second job on the same port is told, and runs without metrics.
       assertNull(MetricsEndpoint.start(port, job, log));
     } finally {
