@@ -45,9 +45,7 @@ class KeepAliveTest {
     if (lmi == null) {
       lmi = new ScriptedLmiServer();
     }
-    props.add("MCP_MODEL_SERVICE_AWS", lmi::url);
-    props.add("MCP_REQUEST_LOG", () -> "off");
-    props.add("MCP_HEALTH_INTERVAL_MS", () -> "0");
+    lmi.provide(props);
   }
 
   @AfterEach

@@ -59,9 +59,7 @@ class SessionGatewayTest {
     if (lmi == null) {
       lmi = new ScriptedLmiServer();
     }
-    props.add("MCP_MODEL_SERVICE_AWS", lmi::url);
-    props.add("MCP_REQUEST_LOG", () -> "off");
-    props.add("MCP_HEALTH_INTERVAL_MS", () -> "0");
+    lmi.provide(props);
   }
 
   // The provider stays up for the test JVM: Spring caches this class's context with the
