@@ -13,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * A real LMI server on 127.0.0.1 (JDK HttpServer) whose answers are numbered, {@code reply N}, so a
@@ -36,6 +37,13 @@ final class ScriptedLmiServer implements AutoCloseable {
 
   String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** The gateway's settings with this as its only provider, no request log, no health probes. */
+  void provide(DynamicPropertyRegistry props) {
+    props.add("MCP_MODEL_SERVICE_AWS", this::url);
+    props.add("MCP_REQUEST_LOG", () -> "off");
+    props.add("MCP_HEALTH_INTERVAL_MS", () -> "0");
   }
 
   String lastInput() {

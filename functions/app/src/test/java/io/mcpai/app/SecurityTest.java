@@ -59,11 +59,10 @@ class SecurityTest {
 
   @LocalServerPort int port;
 
-  // A fresh client (so a fresh connection) per request: a rare hang on a reused kept-alive
-  // connection between the JDK client and the gateway is open (see the issue notes).
-  private static HttpClient http() {
-    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  }
+  // One client for the class: requests share kept-alive connections, as real clients' do (a
+  // stall on a reused connection is a gateway bug; see KeepAliveTest).
+  private static final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @DynamicPropertySource
   static void settings(DynamicPropertyRegistry props) throws Exception {
@@ -144,7 +143,7 @@ class SecurityTest {
     if (headers.length > 0) {
       b.headers(headers);
     }
-    return http().send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private static JsonNode json(String s) throws Exception {
@@ -189,17 +188,15 @@ class SecurityTest {
 
     for (String path : List.of("/v1/models", "/metrics")) {
       HttpResponse<String> r =
-          http()
-              .send(
-                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
-                  HttpResponse.BodyHandlers.ofString());
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(path).isEqualTo(401);
     }
     HttpResponse<String> health =
-        http()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(health.statusCode()).isEqualTo(200);
 
     // The official OpenAI client sees the same as an UnauthorizedException.
@@ -251,12 +248,11 @@ class SecurityTest {
     assertThat(post("/v1/chat/completions", CHAT, "x-api-key", FULL).statusCode()).isEqualTo(200);
     // The refusal is counted by key id (never the key) and limit, for the dashboard and alerts.
     HttpResponse<String> metrics =
-        http()
-            .send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
-                    .header("x-api-key", FULL)
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                .header("x-api-key", FULL)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(metrics.body())
         .containsPattern("mcp_rate_limited_total\\{key=\"rpm2\",limit=\"requests\"\\} [1-9]")
         .doesNotContain(RPM2);
@@ -294,31 +290,27 @@ class SecurityTest {
   @Test
   void corsAllowsOnlyTheListedOriginAndEveryResponseHasSecurityHeaders() throws Exception {
     HttpResponse<String> preflight =
-        http()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                    .header("Origin", ORIGIN)
-                    .header("Access-Control-Request-Method", "POST")
-                    .header("Access-Control-Request-Headers", "authorization, content-type")
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", ORIGIN)
+                .header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "authorization, content-type")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(preflight.statusCode()).isEqualTo(204);
     assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).contains(ORIGIN);
     assertThat(preflight.headers().firstValue("Access-Control-Allow-Headers").orElse(""))
         .contains("authorization");
 
     HttpResponse<String> evil =
-        http()
-            .send(
-                HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
-                    .header("Origin", "https://evil.example")
-                    .header("Access-Control-Request-Method", "POST")
-                    .build(),
-                HttpResponse.BodyHandlers.ofString());
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://evil.example")
+                .header("Access-Control-Request-Method", "POST")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(evil.statusCode()).isEqualTo(403);
     assertThat(evil.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
 
