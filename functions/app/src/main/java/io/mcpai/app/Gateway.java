@@ -34,6 +34,7 @@ import java.io.UncheckedIOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Flux;
@@ -470,6 +471,8 @@ final class Gateway {
     String id = "chatcmpl-" + t.requestId;
     long created = System.currentTimeMillis() / 1000;
     t.routed = true;
+    // Tokens sent so far: what a client that hangs up mid-stream is charged for.
+    AtomicInteger streamed = new AtomicInteger();
     return Flux.create(
         sink -> {
           Cancellable c =
@@ -482,6 +485,7 @@ final class Gateway {
 
                     @Override
                     public void onToken(String token) {
+                      streamed.incrementAndGet();
                       if (session != null) {
                         text.append(token);
                       }
@@ -567,7 +571,13 @@ final class Gateway {
                       sink.complete();
                     }
                   });
-          sink.onCancel(c::cancel);
+          sink.onCancel(
+              () -> {
+                c.cancel();
+                // The client hung up: the rest of the reservation goes back to its key now, not
+                // when the bucket refills (settling again later is a no-op).
+                t.guard.settle(fc.promptTokens() + streamed.get());
+              });
         });
   }
 

@@ -26,6 +26,10 @@ final class ScriptedLmiServer implements AutoCloseable {
   final AtomicInteger invocations = new AtomicInteger();
   final List<String> inputs = new CopyOnWriteArrayList<>();
   volatile long delayMillis;
+  // Streams send their first token, then nothing more until the client goes (or 20 s pass).
+  volatile boolean stallStreams;
+  private final java.util.concurrent.CountDownLatch closed =
+      new java.util.concurrent.CountDownLatch(1);
 
   ScriptedLmiServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
@@ -61,6 +65,18 @@ final class ScriptedLmiServer implements AutoCloseable {
         Thread.currentThread().interrupt();
       }
     }
+    if (stallStreams && req.path("stream").asBoolean(false)) {
+      ex.getResponseHeaders().set("content-type", "application/jsonlines");
+      ex.sendResponseHeaders(200, 0);
+      try (OutputStream o = ex.getResponseBody()) {
+        o.write("{\"token\":{\"text\":\"reply \"}}\n".getBytes(StandardCharsets.UTF_8));
+        o.flush();
+        closed.await(20, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException | IOException gone) {
+        // The gateway hung up: the point of a stalled stream.
+      }
+      return;
+    }
     String details = "\"details\":{\"finish_reason\":\"eos_token\",\"generated_tokens\":2}";
     if (!req.path("stream").asBoolean(false)) {
       send(ex, "{\"generated_text\":\"reply " + n + "\"," + details + "}");
@@ -88,6 +104,7 @@ final class ScriptedLmiServer implements AutoCloseable {
 
   @Override
   public void close() {
+    closed.countDown();
     server.stop(0);
     pool.shutdownNow();
   }
