@@ -176,6 +176,11 @@ class AdmissionFilter implements WebFilter {
     }
 
     @Override
+    public boolean allowsProvider(String provider) {
+      return key.allowsProvider(provider);
+    }
+
+    @Override
     public void settle(int usedTokens) {
       RateLimiter.Reservation r = reservation;
       if (r != null) {

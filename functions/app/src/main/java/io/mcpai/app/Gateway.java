@@ -253,7 +253,7 @@ final class Gateway {
     GenerationCall call =
         call(fc, t, "generate".equals(api) ? "/v1/generate" : "/v1/chat/completions");
     t.routed = true;
-    return Mono.fromFuture(router.generate(call, pinned))
+    return Mono.fromFuture(router.generate(call, pinned, t.guard::allowsProvider))
         .doOnNext(
             r -> {
               t.upstreamNanos = r.upstreamNanos();
@@ -479,6 +479,7 @@ final class Gateway {
               router.stream(
                   call,
                   null,
+                  t.guard::allowsProvider,
                   new ProviderRouter.RoutedStreamListener() {
                     boolean first = true;
                     final StringBuilder text = new StringBuilder();
@@ -588,11 +589,15 @@ final class Gateway {
     while (c.getCause() != null
         && !(c instanceof ProtocolException)
         && !(c instanceof NoProviderException)
-        && !(c instanceof ProviderException)) {
+        && !(c instanceof ProviderException)
+        && !(c instanceof Rejection)) {
       c = c.getCause();
     }
     if (c instanceof ProtocolException p) {
       return p.status();
+    }
+    if (c instanceof Rejection r) {
+      return r.status();
     }
     if (c instanceof NoProviderException) {
       return 503;

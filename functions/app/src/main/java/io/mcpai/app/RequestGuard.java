@@ -29,4 +29,9 @@ public interface RequestGuard {
 
   /** Prompt plus completion tokens actually used; 0 when the call failed. Once per request. */
   void settle(int usedTokens);
+
+  /** Whether the caller may be routed to this provider (an API key's provider list). */
+  default boolean allowsProvider(String provider) {
+    return true;
+  }
 }

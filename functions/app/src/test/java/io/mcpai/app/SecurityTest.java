@@ -51,6 +51,7 @@ class SecurityTest {
   static final String NARROW = "mcp-narrow-key-0123456789abcdefgh";
   static final String RPM2 = "mcp-rpm2-key-0123456789abcdefghijk";
   static final String TPM = "mcp-tpm-key-0123456789abcdefghijkl";
+  static final String GCP_ONLY = "mcp-gcp-only-key-0123456789abcdefgh";
   static final String ORIGIN = "https://app.example.com";
   static final String SECRET_PROMPT = "zebra-quartz-secret-prompt";
 
@@ -94,12 +95,17 @@ class SecurityTest {
             tenant: beta
             sha256: %s
             tokens_per_minute: 300
+          - id: gcp-only
+            tenant: beta
+            sha256: %s
+            providers: [gcp]
         """
             .formatted(
                 ApiKeyStore.sha256Hex(FULL),
                 ApiKeyStore.sha256Hex(NARROW),
                 ApiKeyStore.sha256Hex(RPM2),
-                ApiKeyStore.sha256Hex(TPM)));
+                ApiKeyStore.sha256Hex(TPM),
+                ApiKeyStore.sha256Hex(GCP_ONLY)));
     props.add("MCP_API_KEYS_FILE", keys::toString);
     props.add("MCP_MODEL_SERVICE_AWS", () -> "http://127.0.0.1:" + endpoint.port());
     props.add("MCP_MODEL_SERVICE_CONTEXT_WINDOW", () -> "512");
@@ -227,6 +233,25 @@ class SecurityTest {
     assertThat(provider.statusCode()).isEqualTo(403);
     assertThat(json(provider.body()).at("/error/param").asText()).isEqualTo("provider");
     assertThatThrownBy(() -> chat(NARROW)).isInstanceOf(PermissionDeniedException.class);
+  }
+
+  @Test
+  void aKeysProviderListBoundsRoutingNotOnlyPinnedRequests() throws Exception {
+    // The only provider here is aws; this key may use gcp only, and names no provider.
+    HttpResponse<String> generate = post("/v1/generate", GENERATE, "x-api-key", GCP_ONLY);
+    assertThat(generate.statusCode()).as(generate.body()).isEqualTo(403);
+    assertThat(json(generate.body()).at("/error/param").asText()).isEqualTo("provider");
+    assertThat(json(generate.body()).at("/error/message").asText()).contains("[aws]");
+    HttpResponse<String> stream =
+        post(
+            "/v1/chat/completions",
+            CHAT.replace("\"max_tokens\"", "\"stream\":true,\"max_tokens\""),
+            "x-api-key",
+            GCP_ONLY);
+    assertThat(stream.statusCode()).as(stream.body()).isEqualTo(403);
+    assertThat(stream.body()).contains("provider");
+    // A key whose list holds the provider is routed as before.
+    assertThat(post("/v1/generate", GENERATE, "x-api-key", FULL).statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -8,6 +8,7 @@ import io.mcpai.core.provider.Completion;
 import io.mcpai.core.provider.GenerationCall;
 import io.mcpai.core.provider.ProviderException;
 import io.mcpai.core.provider.StreamListener;
+import io.mcpai.core.security.Rejection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -140,6 +142,18 @@ public final class ProviderRouter implements AutoCloseable {
    * @throws NoProviderException when no provider is available
    */
   public List<RoutedProvider> plan(String preferred, int promptTokens) {
+    return plan(preferred, promptTokens, ANY);
+  }
+
+  /** Every configured provider may take the request. */
+  public static final Predicate<String> ANY = name -> true;
+
+  /**
+   * As above, among the providers {@code allowed} names (an API key's provider list).
+   *
+   * @throws Rejection 403 when {@code allowed} leaves no configured provider
+   */
+  public List<RoutedProvider> plan(String preferred, int promptTokens, Predicate<String> allowed) {
     int n = providers.size();
     RoutedProvider[] pick = new RoutedProvider[n];
     double[] key = new double[n];
@@ -148,7 +162,12 @@ public final class ProviderRouter implements AutoCloseable {
     int largest = 0;
     RoutingWeights w = weights.get();
     ThreadLocalRandom rnd = ThreadLocalRandom.current();
+    int permitted = 0;
     for (RoutedProvider p : providers) {
+      if (!allowed.test(p.name())) {
+        continue; // as if not configured: a key's list bounds where its prompts may go
+      }
+      permitted++;
       largest = Math.max(largest, p.config().contextWindow());
       if (p.config().contextWindow() <= promptTokens) {
         continue; // at least one token must be left to generate
@@ -169,6 +188,13 @@ public final class ProviderRouter implements AutoCloseable {
       pick[count] = p;
       key[count] = k;
       count++;
+    }
+    if (permitted == 0 && !providers.isEmpty()) {
+      throw Rejection.forbidden(
+          "provider",
+          "this API key may not use any configured provider (configured: "
+              + providers.stream().map(RoutedProvider::name).toList()
+              + ")");
     }
     if (fits == 0) {
       throw new ProtocolException(
@@ -242,8 +268,14 @@ public final class ProviderRouter implements AutoCloseable {
 
   /** Calls providers in plan order until one answers. */
   public CompletableFuture<Routed> generate(GenerationCall call, String preferred) {
+    return generate(call, preferred, ANY);
+  }
+
+  /** As above, among the providers {@code allowed} names. */
+  public CompletableFuture<Routed> generate(
+      GenerationCall call, String preferred, Predicate<String> allowed) {
     try {
-      List<RoutedProvider> plan = plan(preferred, call.promptTokens());
+      List<RoutedProvider> plan = plan(preferred, call.promptTokens(), allowed);
       budget.onRequest();
       Run run = new Run(call, plan, null);
       run.next();
@@ -271,9 +303,15 @@ public final class ProviderRouter implements AutoCloseable {
    * over like {@link #generate}, after it ends the stream with {@code onError(…, true)}.
    */
   public Cancellable stream(GenerationCall call, String preferred, RoutedStreamListener l) {
+    return stream(call, preferred, ANY, l);
+  }
+
+  /** As above, among the providers {@code allowed} names. */
+  public Cancellable stream(
+      GenerationCall call, String preferred, Predicate<String> allowed, RoutedStreamListener l) {
     List<RoutedProvider> plan;
     try {
-      plan = plan(preferred, call.promptTokens());
+      plan = plan(preferred, call.promptTokens(), allowed);
     } catch (RuntimeException e) {
       l.onError(e, false, List.of());
       return () -> {};

@@ -143,6 +143,27 @@ class ProviderRouterTest {
   }
 
   @Test
+  void anAllowListKeepsRequestsAndTheirFailoverOffOtherProviders() throws Exception {
+    LmiTestServer bad = server("bad");
+    LmiTestServer other = server("other");
+    ProviderRouter router =
+        router(
+            List.of(lmi(bad, 512).withWeight(1000), lmi(other, 512).withWeight(0.001)),
+            RoutingWeights::none,
+            RoutedProvider.BreakerSettings.defaults());
+    bad.status = 503;
+    // Without a list the 503 fails over to "other"; with a list of "bad" only it may not.
+    assertThat(router.generate(call(10), null).join().provider().name()).isEqualTo("other");
+    int otherBefore = other.invocations.get();
+    assertThatThrownBy(() -> router.generate(call(10), null, "bad"::equals).join())
+        .isInstanceOf(CompletionException.class);
+    assertThat(other.invocations.get()).isEqualTo(otherBefore);
+    assertThatThrownBy(() -> router.plan(null, 10, name -> false))
+        .isInstanceOfSatisfying(
+            io.mcpai.core.security.Rejection.class, e -> assertThat(e.status()).isEqualTo(403));
+  }
+
+  @Test
   void breakerOpensOnFailuresAndClosesAfterSuccessfulProbes() throws Exception {
     LmiTestServer flaky = server("flaky");
     LmiTestServer steady = server("steady");
