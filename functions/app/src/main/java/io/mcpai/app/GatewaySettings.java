@@ -1,5 +1,6 @@
 package io.mcpai.app;
 
+import io.mcpai.app.serverless.ServerlessConfiguration;
 import io.mcpai.core.config.EnvSettings;
 import io.mcpai.core.routing.ProviderRouter;
 import io.mcpai.core.routing.RoutedProvider;
@@ -8,6 +9,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
 
 /**
@@ -104,6 +107,13 @@ record GatewaySettings(
   /** The process environment with {@code names} overridden from Spring's (properties, args). */
   static Map<String, String> environment(Environment spring, String... names) {
     Map<String, String> env = new HashMap<>(System.getenv());
+    if (spring instanceof ConfigurableEnvironment c
+        && c.getPropertySources().get(ServerlessConfiguration.SECRETS_SOURCE)
+            instanceof EnumerablePropertySource<?> secrets) {
+      for (String name : secrets.getPropertyNames()) {
+        env.put(name, String.valueOf(secrets.getProperty(name)));
+      }
+    }
     for (String name : names) {
       String v = spring.getProperty(name);
       if (v != null) {

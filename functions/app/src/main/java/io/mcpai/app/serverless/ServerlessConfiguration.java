@@ -21,6 +21,13 @@ import org.springframework.web.server.WebFilter;
  */
 @Configuration(proxyBeanMethods = false)
 public class ServerlessConfiguration {
+  /**
+   * The property source a cloud adapter fills at start-up with settings read from the platform's
+   * secret store (provider credentials, API keys): the gateway reads them like any setting, and
+   * passes all of them to the provider clients (whose {@code api_key_env} may name any variable).
+   */
+  public static final String SECRETS_SOURCE = "mcpSecrets";
+
   static final String[] BATCH_SETTINGS = {
     "MCP_BATCH_LAUNCHER", "MCP_BATCH_COMMAND", "MCP_BATCH_LOG_DIR"
   };
