@@ -31,7 +31,10 @@ class EngineParityTest {
         Arguments.of(
             "gqa 3:1 untied", new LlamaConfig(48, 80, 3, 6, 2, 130, 64, 10000, 1e-6, false, 1, 2)),
         Arguments.of(
-            "mqa one layer", new LlamaConfig(32, 40, 1, 2, 1, 50, 48, 500000, 1e-5, true, 1, 2)));
+            "mqa one layer", new LlamaConfig(32, 40, 1, 2, 1, 50, 48, 500000, 1e-5, true, 1, 2)),
+        // a vocab of whole 128-column blocks takes the head's blockwise argmax
+        Arguments.of(
+            "vocab 384", new LlamaConfig(32, 48, 2, 4, 2, 384, 48, 10000, 1e-5, false, 1, 2)));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -278,16 +281,21 @@ class EngineParityTest {
     List<Integer> tokens = new ArrayList<>();
     try (LlamaEngine.Sequence rs = ref.newSequence();
         LlamaEngine.Sequence ds = djl.newSequence()) {
+      boolean[] logits = {true};
       float[] a = ref.forward(List.of(rs), List.<int[]>of(prompt))[0];
-      float[] b = djl.forward(List.of(ds), List.<int[]>of(prompt))[0];
+      LlamaEngine.Step sb = djl.step(List.of(ds), List.<int[]>of(prompt), logits);
       for (int i = 0; i < n; i++) {
+        float[] b = sb.logits()[0];
         assertClose(a, b, i);
         int ta = argmax(a);
         int tb = argmax(b);
         assertThat(tb).as("greedy token %d", i).isEqualTo(ta);
+        // the engine's own greedy choice (native argmax) and log-prob agree with its logits
+        assertThat(sb.greedy()[0]).as("engine greedy token %d", i).isEqualTo(tb);
+        assertThat((double) sb.greedyLogProb()[0]).isCloseTo(logProb(b, tb), within(1e-4));
         tokens.add(ta);
         a = ref.forward(List.of(rs), List.<int[]>of(new int[] {ta}))[0];
-        b = djl.forward(List.of(ds), List.<int[]>of(new int[] {tb}))[0];
+        sb = djl.step(List.of(ds), List.<int[]>of(new int[] {tb}), logits);
       }
     }
     return tokens;
@@ -305,6 +313,14 @@ class EngineParityTest {
     assertThat(maxDiff)
         .as("max |logit diff| at step %d (max |logit| %.3f)", step, maxAbs)
         .isLessThan(1e-3 * Math.max(1, maxAbs));
+  }
+
+  static double logProb(float[] logits, int id) {
+    double sum = 0;
+    for (float v : logits) {
+      sum += Math.exp(v - logits[id]);
+    }
+    return -Math.log(sum);
   }
 
   static int argmax(float[] v) {
