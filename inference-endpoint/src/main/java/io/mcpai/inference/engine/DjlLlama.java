@@ -57,7 +57,8 @@ public final class DjlLlama implements LlamaEngine {
   private final IValue headV; // [dim, vocab]; final norm folded in
   private final IValue cosV; // [positions, head]: per position the half-head table twice
   private final IValue sinV;
-  private final IValue dimsV; // dim, kv dim, kv heads, heads per kv head, head size, hidden, heads
+  // dim, kv dim, kv heads, query heads per kv head, head size, hidden, q + k heads (RoPE repeats)
+  private final IValue dimsV;
   private final IValue epsV;
 
   public DjlLlama(ModelWeights w, Device device, DataType dtype) {
