@@ -222,9 +222,11 @@ class EngineParityTest {
     double worst = 0;
     try (LlamaEngine.Sequence rs = ref.newSequence();
         LlamaEngine.Sequence bs = bf16.newSequence()) {
+      boolean[] logits = {true};
       float[] a = ref.forward(List.of(rs), List.<int[]>of(prompt))[0];
-      float[] b = bf16.forward(List.of(bs), List.<int[]>of(prompt))[0];
+      LlamaEngine.Step sb = bf16.step(List.of(bs), List.<int[]>of(prompt), logits);
       for (int i = 0; i < n; i++) {
+        float[] b = sb.logits()[0];
         double maxAbs = 0;
         double maxDiff = 0;
         for (int j = 0; j < a.length; j++) {
@@ -249,9 +251,12 @@ class EngineParityTest {
               .as("greedy token %d (reference margin %.3f)", i, a[ta] - second)
               .isEqualTo(ta);
         }
+        // the engine's own greedy choice and log-prob, from its bf16 logits, agree with them
+        assertThat(sb.greedy()[0]).as("engine greedy token %d", i).isEqualTo(tb);
+        assertThat((double) sb.greedyLogProb()[0]).isCloseTo(logProb(b, tb), within(1e-4));
         agree += ta == tb ? 1 : 0;
         a = ref.forward(List.of(rs), List.<int[]>of(new int[] {ta}))[0];
-        b = bf16.forward(List.of(bs), List.<int[]>of(new int[] {ta}))[0];
+        sb = bf16.step(List.of(bs), List.<int[]>of(new int[] {ta}), logits);
       }
     }
     System.out.printf(
