@@ -103,16 +103,20 @@ public record ModelBundle(String name, Path dir, LlamaEngine engine, Tokenizer t
     };
   }
 
-  /** F16 on GPU, F32 on CPU (libtorch's CPU half kernels are slow), unless MCP_DTYPE says. */
+  /**
+   * F16 on GPU, F32 on CPU (libtorch's CPU half kernels are slow), unless MCP_DTYPE says; bf16
+   * stores the projection weights in bf16 with F32 activations (see {@link DjlLlama}).
+   */
   public static DataType chooseDtype(String setting, Device device) {
     String s = setting == null ? "auto" : setting.toLowerCase(Locale.ROOT);
     return switch (s) {
       case "float32", "f32" -> DataType.FLOAT32;
       case "float16", "f16" -> DataType.FLOAT16;
+      case "bfloat16", "bf16" -> DataType.BFLOAT16;
       case "auto" -> device.isGpu() ? DataType.FLOAT16 : DataType.FLOAT32;
       default ->
           throw new IllegalArgumentException(
-              "MCP_DTYPE must be auto, float32 or float16, not " + setting);
+              "MCP_DTYPE must be auto, float32, float16 or bfloat16, not " + setting);
     };
   }
 

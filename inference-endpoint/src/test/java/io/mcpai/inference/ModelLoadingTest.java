@@ -3,6 +3,8 @@ package io.mcpai.inference;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Device;
+import ai.djl.ndarray.types.DataType;
 import io.mcpai.inference.engine.ReferenceLlama;
 import io.mcpai.inference.model.DType;
 import io.mcpai.inference.model.LlamaConfig;
@@ -157,5 +159,17 @@ class ModelLoadingTest {
         var s = ref.newSequence()) {
       return ref.forward(List.of(s), List.<int[]>of(new int[] {1, 7, 3}))[0];
     }
+  }
+
+  @Test
+  void dtypeSettingIsParsedAndBadValuesNamed() {
+    assertThat(ModelBundle.chooseDtype("auto", Device.cpu())).isEqualTo(DataType.FLOAT32);
+    assertThat(ModelBundle.chooseDtype("bf16", Device.cpu())).isEqualTo(DataType.BFLOAT16);
+    assertThat(ModelBundle.chooseDtype("BFloat16", Device.cpu())).isEqualTo(DataType.BFLOAT16);
+    assertThat(ModelBundle.chooseDtype("f16", Device.cpu())).isEqualTo(DataType.FLOAT16);
+    assertThatThrownBy(() -> ModelBundle.chooseDtype("int8", Device.cpu()))
+        .hasMessageContaining("MCP_DTYPE")
+        .hasMessageContaining("bfloat16")
+        .hasMessageContaining("int8");
   }
 }

@@ -115,6 +115,32 @@ class SchedulerTest {
   }
 
   @Test
+  void aPromptTheEngineRejectsFailsAloneWhenAdmittedWithOthers() throws Exception {
+    // Requests queued during a step are prefilled together; one whose prompt the engine refuses
+    // (a token id outside the vocab) must fail alone, the others as if it had not been there.
+    int[] good1 = {1, 20, 21};
+    int[] good2 = {1, 30, 31, 32};
+    int[] bad = {1, CONFIG.vocabSize() + 5};
+    List<Outcome> alone =
+        run(1, List.of(good1, good2), List.of(SamplingParams.greedy(6), SamplingParams.greedy(6)));
+    try (Scheduler s =
+        new Scheduler(engine, TOK, new SchedulerConfig(4, 100000, 64), new InferenceMetrics())) {
+      Collect busy = new Collect();
+      s.submit(new int[] {1, 5}, SamplingParams.greedy(40), busy); // the others queue meanwhile
+      Collect c1 = new Collect();
+      Collect cb = new Collect();
+      Collect c2 = new Collect();
+      s.submit(good1, SamplingParams.greedy(6), c1);
+      s.submit(bad, SamplingParams.greedy(6), cb);
+      s.submit(good2, SamplingParams.greedy(6), c2);
+      assertThat(c1.done.get(30, TimeUnit.SECONDS)).isEqualTo(alone.get(0));
+      assertThat(c2.done.get(30, TimeUnit.SECONDS)).isEqualTo(alone.get(1));
+      assertThat(cb.done).failsWithin(30, TimeUnit.SECONDS);
+      assertThat(busy.done.get(30, TimeUnit.SECONDS).ids()).hasSize(40);
+    }
+  }
+
+  @Test
   void schedulerGreedyMatchesTheReferenceEngine() throws Exception {
     int[] prompt = {1, 50, 60, 70};
     Outcome o = run(2, List.of(prompt), List.of(SamplingParams.greedy(12))).get(0);

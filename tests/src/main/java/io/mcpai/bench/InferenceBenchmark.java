@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * ./mvnw -B -o -q -pl tests -am package -DskipTests
  * java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -cp tests/target/benchmarks.jar \
  *     io.mcpai.bench.InferenceBenchmark 15m [tokens=128] [streams=1,4,16,64] [repeats=3] \
- *     [threads=1,2]
+ *     [threads=1,2] [dtype=f32|bf16]
  * </pre>
  *
  * Single stream: one sequence, decode steps only (prefill excluded), median of repeats. Aggregate:
@@ -53,12 +53,22 @@ public final class InferenceBenchmark {
     };
   }
 
+  /** The weights' type: f32 (default) or bf16 (projections in bf16, activations F32). */
+  static DataType dtype(String name) {
+    return switch (name) {
+      case "f32", "float32" -> DataType.FLOAT32;
+      case "bf16", "bfloat16" -> DataType.BFLOAT16;
+      default -> throw new IllegalArgumentException("dtype must be f32 or bf16");
+    };
+  }
+
   public static void main(String[] args) throws Exception {
     String shapeName = args.length > 0 ? args[0] : "15m";
     int tokens = 128;
     int repeats = 3;
     int[] streams = {1, 4, 16, 64};
     int[] threads = {Integer.getInteger("ai.djl.pytorch.num_threads", 1)};
+    DataType dtype = DataType.FLOAT32;
     for (String a : Arrays.copyOfRange(args, Math.min(1, args.length), args.length)) {
       if (a.startsWith("tokens=")) {
         tokens = Integer.parseInt(a.substring(7));
@@ -66,6 +76,8 @@ public final class InferenceBenchmark {
         repeats = Integer.parseInt(a.substring(8));
       } else if (a.startsWith("threads=")) {
         threads = Arrays.stream(a.substring(8).split(",")).mapToInt(Integer::parseInt).toArray();
+      } else if (a.startsWith("dtype=")) {
+        dtype = dtype(a.substring(6));
       } else if (a.startsWith("streams=")) {
         streams = Arrays.stream(a.substring(8).split(",")).mapToInt(Integer::parseInt).toArray();
       }
@@ -85,7 +97,7 @@ public final class InferenceBenchmark {
         (System.nanoTime() - t0) / 1e9);
     Device device = Device.cpu();
     try (ModelWeights w = ModelWeights.open(dir);
-        DjlLlama engine = new DjlLlama(w, device, DataType.FLOAT32)) {
+        DjlLlama engine = new DjlLlama(w, device, dtype)) {
       System.out.printf(
           "engine %s, intra-op threads %s%n", engine.describe(), Arrays.toString(threads));
       int decode = Math.min(tokens, c.maxPositions() - 9);

@@ -26,7 +26,7 @@ import java.util.Map;
  *
  * <pre>
  * java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -cp tests/target/benchmarks.jar \
- *     io.mcpai.bench.InferenceProfile 15m [steps=100] [batch=1] [top=25]
+ *     io.mcpai.bench.InferenceProfile 15m [steps=100] [batch=1] [top=25] [dtype=f32|bf16]
  * </pre>
  *
  * The profiler adds a few microseconds per op, so compare shares, not the absolute step time; the
@@ -40,11 +40,14 @@ public final class InferenceProfile {
     int steps = 100;
     int batch = 1;
     int top = 25;
+    DataType dtype = DataType.FLOAT32;
     for (String a : Arrays.copyOfRange(args, Math.min(1, args.length), args.length)) {
       if (a.startsWith("steps=")) {
         steps = Integer.parseInt(a.substring(6));
       } else if (a.startsWith("batch=")) {
         batch = Integer.parseInt(a.substring(6));
+      } else if (a.startsWith("dtype=")) {
+        dtype = InferenceBenchmark.dtype(a.substring(6));
       } else if (a.startsWith("top=")) {
         top = Integer.parseInt(a.substring(4));
       }
@@ -54,7 +57,7 @@ public final class InferenceProfile {
     RandomLlama.write(dir, c, 1);
     Path trace = dir.resolve("trace.json");
     try (ModelWeights w = ModelWeights.open(dir);
-        DjlLlama engine = new DjlLlama(w, Device.cpu(), DataType.FLOAT32)) {
+        DjlLlama engine = new DjlLlama(w, Device.cpu(), dtype)) {
       run(engine, batch, steps); // warm-up
       long t0 = System.nanoTime();
       run(engine, batch, steps);
@@ -121,6 +124,9 @@ public final class InferenceProfile {
       double dur = e.get("dur").asDouble();
       if (ts < end) {
         continue; // nested in an op already counted
+      }
+      if (!e.get("name").asText().contains("::")) {
+        continue; // a TorchScript method (the engine's decode, head...): count the ops inside it
       }
       end = ts + dur;
       inOps += dur;

@@ -8,7 +8,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
+import ai.djl.pytorch.jni.IValue;
 import io.mcpai.inference.model.LlamaConfig;
 import io.mcpai.inference.model.ModelWeights;
 import java.nio.FloatBuffer;
@@ -27,44 +29,56 @@ import java.util.List;
  *   <li>gate and up are one matrix.
  * </ul>
  *
- * Decoding steps batch every running sequence through the projections, attention and MLP: all
- * sequences share one KV cache tensor per layer, a slot each, written in place.
+ * The ops themselves run as TorchScript methods ({@link LlamaScript}, {@code
+ * llama_step.torchscript}): a whole decode step, a whole prompt, the head, each one call into
+ * libtorch. Decoding steps batch every running sequence through the projections, attention and MLP:
+ * all sequences share one KV cache tensor per layer, a slot each, written in place.
+ *
+ * <p>With {@link DataType#BFLOAT16} the projection weights are stored in bf16 (converted natively
+ * at load: DJL cannot create bf16 arrays) while activations, norms, attention and the KV cache stay
+ * F32; each matmul casts its rows to bf16, and oneDNN runs it with AVX512-BF16 where the CPU has
+ * it.
  */
 public final class DjlLlama implements LlamaEngine {
   private final LlamaConfig c;
   private final NDManager manager;
   private final Device device;
-  private final DataType dtype;
+  private final DataType dtype; // the weights' type
+  private final DataType activations; // everything else: the weights' type, F32 for bf16 weights
+  private final LlamaScript script;
   // Projections are stored transposed, [in, out], and applied as x.matMul(w): for one row of x
   // MKL's sgemv then streams the weights as axpy over long rows, 2-2.5x faster on this AMD EPYC
   // than the dot-product form it uses for torch.nn.functional.linear's [out, in] layout.
-  private final NDArray embed; // [vocab, dim]
-  private final NDArray[] wqkv; // [dim, 2(dim+kv)+kv]: q, k, rot(q), rot(k), v; norm folded in
-  private final NDArray[] wo; // [dim, dim]
-  private final NDArray[] wgu; // [dim, 2*hidden]: gate, up; norm folded in
-  private final NDArray[] wd; // [hidden, dim]
-  private final NDArray lmHead; // [dim, vocab]; final norm folded in
-  private final float[] cosTable; // [pos][half]
-  private final float[] sinTable;
-  private final float eps;
+  private final IValue embedV; // [vocab, dim]
+  private final IValue wqkvV; // per layer [dim, 2(dim+kv)+kv]: q, k, rot(q), rot(k), v; norm folded
+  private final IValue woV; // per layer [dim, dim]
+  private final IValue wguV; // per layer [dim, 2*hidden]: gate, up; norm folded in
+  private final IValue wdV; // per layer [hidden, dim]
+  private final IValue headV; // [dim, vocab]; final norm folded in
+  private final IValue cosV; // [positions, head]: per position the half-head table twice
+  private final IValue sinV;
+  // dim, kv dim, kv heads, query heads per kv head, head size, hidden, q + k heads (RoPE repeats)
+  private final IValue dimsV;
+  private final IValue epsV;
 
   public DjlLlama(ModelWeights w, Device device, DataType dtype) {
     this.c = w.config();
     this.device = device;
     this.dtype = dtype;
+    this.activations = dtype == DataType.BFLOAT16 ? DataType.FLOAT32 : dtype;
     this.manager = NDManager.newBaseManager(device);
-    this.eps = (float) c.rmsNormEps();
+    this.script = LlamaScript.load((PtNDManager) manager);
     int d = c.hiddenSize();
     int kv = c.kvDim();
     int h = c.intermediateSize();
     int layers = c.numLayers();
-    embed =
+    NDArray embed =
         upload(
             w.tensor("model.embed_tokens.weight", c.vocabSize(), d).toFloats(), c.vocabSize(), d);
-    wqkv = new NDArray[layers];
-    wo = new NDArray[layers];
-    wgu = new NDArray[layers];
-    wd = new NDArray[layers];
+    NDArray[] wqkv = new NDArray[layers];
+    NDArray[] wo = new NDArray[layers];
+    NDArray[] wgu = new NDArray[layers];
+    NDArray[] wd = new NDArray[layers];
     float qScale = (float) (1.0 / Math.sqrt(c.headDim()));
     for (int l = 0; l < layers; l++) {
       String p = "model.layers." + l + ".";
@@ -89,24 +103,65 @@ public final class DjlLlama implements LlamaEngine {
     }
     float[] head = w.lmHead().toFloats();
     scaleColumns(head, w.tensor("model.norm.weight", d).toFloats(), d);
-    lmHead = uploadTransposed(head, c.vocabSize(), d);
+    NDArray lmHead = uploadTransposed(head, c.vocabSize(), d);
 
-    int half = c.headDim() / 2;
-    cosTable = new float[c.maxPositions() * half];
-    sinTable = new float[c.maxPositions() * half];
+    int hs = c.headDim();
+    int half = hs / 2;
+    float[] cos = new float[c.maxPositions() * hs];
+    float[] sin = new float[c.maxPositions() * hs];
     for (int pos = 0; pos < c.maxPositions(); pos++) {
       for (int i = 0; i < half; i++) {
-        double freq = 1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / c.headDim());
-        cosTable[pos * half + i] = (float) Math.cos(pos * freq);
-        sinTable[pos * half + i] = (float) Math.sin(pos * freq);
+        double freq = 1.0 / Math.pow(c.ropeTheta(), (2.0 * i) / hs);
+        cos[pos * hs + i] = cos[pos * hs + half + i] = (float) Math.cos(pos * freq);
+        sin[pos * hs + i] = sin[pos * hs + half + i] = (float) Math.sin(pos * freq);
       }
+    }
+    embedV = tensor(embed);
+    wqkvV = weights(wqkv);
+    woV = weights(wo);
+    wguV = weights(wgu);
+    wdV = weights(wd);
+    try (IValue one = weights(lmHead)) {
+      headV = one.toIValueArray()[0];
+    }
+    cosV = tensor(upload(cos, c.maxPositions(), hs));
+    sinV = tensor(upload(sin, c.maxPositions(), hs));
+    dimsV =
+        IValue.listFrom(
+            d,
+            kv,
+            c.numKvHeads(),
+            c.numHeads() / c.numKvHeads(),
+            hs,
+            h,
+            c.numHeads() + c.numKvHeads());
+    epsV = IValue.from(c.rmsNormEps());
+  }
+
+  /**
+   * A list of projection weights as the script takes it: in the weights' type, the F32 uploads
+   * closed once converted.
+   */
+  private IValue weights(NDArray... ws) {
+    PtNDArray[] pt = Arrays.stream(ws).map(PtNDArray.class::cast).toArray(PtNDArray[]::new);
+    IValue list = IValue.listFrom(pt);
+    if (dtype != DataType.BFLOAT16) {
+      return list;
+    }
+    try (IValue bf16 = IValue.from(15L)) { // c10::ScalarType::BFloat16
+      IValue converted = script.call("cast", list, bf16);
+      list.close();
+      for (NDArray a : ws) {
+        a.close();
+      }
+      return converted;
     }
   }
 
   private NDArray upload(float[] values, long rows, long cols) {
     NDArray a = manager.create(FloatBuffer.wrap(values), new Shape(rows, cols), DataType.FLOAT32);
-    if (dtype != DataType.FLOAT32) {
-      NDArray converted = a.toType(dtype, false);
+    if (activations != DataType.FLOAT32) {
+      NDArray converted = a.toType(activations, false);
       a.close();
       return converted;
     }
@@ -191,6 +246,8 @@ public final class DjlLlama implements LlamaEngine {
   private NDArray[] kCache = new NDArray[0];
 
   private NDArray[] vCache = new NDArray[0];
+  private IValue kCacheV; // the script's view of the caches: lists of the same tensors
+  private IValue vCacheV;
   private int slotCapacity;
   private int lengthCapacity;
   private final BitSet usedSlots = new BitSet();
@@ -209,8 +266,8 @@ public final class DjlLlama implements LlamaEngine {
     NDArray[] k = new NDArray[c.numLayers()];
     NDArray[] v = new NDArray[c.numLayers()];
     for (int l = 0; l < c.numLayers(); l++) {
-      k[l] = manager.zeros(shape, dtype);
-      v[l] = manager.zeros(shape, dtype);
+      k[l] = manager.zeros(shape, activations);
+      v[l] = manager.zeros(shape, activations);
       if (slotCapacity > 0 && lengthCapacity > 0) {
         NDIndex old = new NDIndex(":{}, :, :{}, :", slotCapacity, lengthCapacity);
         k[l].set(old, kCache[l]);
@@ -221,6 +278,14 @@ public final class DjlLlama implements LlamaEngine {
     }
     kCache = k;
     vCache = v;
+    if (kCacheV != null) {
+      kCacheV.close();
+      vCacheV.close();
+    }
+    kCacheV =
+        IValue.listFrom(Arrays.stream(k).map(PtNDArray.class::cast).toArray(PtNDArray[]::new));
+    vCacheV =
+        IValue.listFrom(Arrays.stream(v).map(PtNDArray.class::cast).toArray(PtNDArray[]::new));
     slotCapacity = newSlots;
     lengthCapacity = newLength;
   }
@@ -284,62 +349,34 @@ public final class DjlLlama implements LlamaEngine {
         }
         x = last.size() == 1 ? last.get(0) : NDArrays.concat(last, 0);
       }
-      return head(x, wantLogits);
+      return head(step, x, wantLogits);
     }
   }
 
-  /** The [cos | sin | 1] multiplier row for each position (see the fused qkv layout). */
-  private NDArray ropeRows(NDManager m, int[] positions) {
-    int hs = c.headDim();
-    int half = hs / 2;
-    int qk = c.hiddenSize() + c.kvDim();
-    int width = 2 * qk + c.kvDim();
-    float[] rows = new float[positions.length * width];
-    for (int r = 0; r < positions.length; r++) {
-      int base = r * width;
-      int t = positions[r] * half;
-      for (int j = 0; j < qk; j++) {
-        int i = (j % hs) % half;
-        rows[base + j] = cosTable[t + i];
-        rows[base + qk + j] = sinTable[t + i];
-      }
-      for (int j = 2 * qk; j < width; j++) {
-        rows[base + j] = 1f;
+  private static IValue tensor(NDArray a) {
+    return IValue.from((PtNDArray) a);
+  }
+
+  /** Model arguments every forward method takes last, in the script's order. */
+  private IValue[] model() {
+    return new IValue[] {embedV, cosV, sinV, wqkvV, woV, wguV, wdV, kCacheV, vCacheV, dimsV, epsV};
+  }
+
+  /**
+   * Runs a script method returning one tensor: {@code owned} are made for this call and closed
+   * after it; {@code shared} (weights, caches) live with the engine.
+   */
+  private NDArray run(NDManager step, String method, IValue[] owned, IValue... shared) {
+    IValue[] args = new IValue[owned.length + shared.length];
+    System.arraycopy(owned, 0, args, 0, owned.length);
+    System.arraycopy(shared, 0, args, owned.length, shared.length);
+    try (IValue out = script.call(method, args)) {
+      return out.toTensor((PtNDManager) step);
+    } finally {
+      for (IValue v : owned) {
+        v.close();
       }
     }
-    NDArray a =
-        m.create(FloatBuffer.wrap(rows), new Shape(positions.length, width), DataType.FLOAT32);
-    return dtype == DataType.FLOAT32 ? a : a.toType(dtype, false);
-  }
-
-  private NDArray rmsScale(NDArray x) {
-    return x.mul(x.square().mean(new int[] {-1}, true).add(eps).pow(-0.5));
-  }
-
-  private NDArray embedRows(NDManager m, int[] ids) {
-    NDArray idx = m.create(ids).toType(DataType.INT64, false);
-    return idx.getNDArrayInternal().embedding(idx, embed, SparseFormat.DENSE).singletonOrThrow();
-  }
-
-  /** x W for x [rows, in] and W stored [in, out]. */
-  private static NDArray linear(NDArray x, NDArray w) {
-    return x.matMul(w);
-  }
-
-  /** q, k, v rows after RoPE: [rows, dim], [rows, kv], [rows, kv]. */
-  private NDList qkv(NDArray x, int layer, NDArray rope) {
-    int d = c.hiddenSize();
-    int qk = d + c.kvDim();
-    NDList parts = linear(rmsScale(x), wqkv[layer]).mul(rope).split(new long[] {qk, 2L * qk}, 1);
-    NDList qkRot = parts.get(0).add(parts.get(1)).split(new long[] {d}, 1);
-    return new NDList(qkRot.get(0), qkRot.get(1), parts.get(2));
-  }
-
-  private NDArray mlp(NDArray x, int layer) {
-    NDList gu = linear(rmsScale(x), wgu[layer]).split(2, 1);
-    NDArray g = gu.get(0);
-    NDArray act = g.mul(g.getNDArrayInternal().sigmoid()).mul(gu.get(1));
-    return x.add(linear(act, wd[layer]));
   }
 
   /**
@@ -350,81 +387,56 @@ public final class DjlLlama implements LlamaEngine {
    * depends on the form: below 12 rows x W [rows, vocab] is best; from 12 rows on W^T x^T [vocab,
    * rows] (W^T a transposed view), with the rows padded to a multiple of 16, is 1.2x faster on one
    * thread and 1.8x on two (AMD EPYC, 15M head at 16 rows: 6.1 vs 7.3 ms, 3.0-3.4 vs 5.5-6.1 ms),
-   * while odd row counts in that form are 4-8x slower. The reductions then run down the vocab axis
-   * of whichever layout came out, never on a transposed view (log_softmax on one is 10x slower).
+   * while odd row counts in that form are 4-8x slower. That result is copied back to [rows, vocab]
+   * before the reductions: along a contiguous vocab axis they are 2x faster than down a strided
+   * one.
    */
-  private Step head(NDArray x, boolean[] wantLogits) {
+  private Step head(NDManager step, NDArray x, boolean[] wantLogits) {
     int rows = wantLogits.length;
-    int v = c.vocabSize();
-    NDArray xn = rmsScale(x);
-    boolean wide = rows >= 12;
-    int cols = wide ? (rows + 15) / 16 * 16 : rows;
-    int vocabAxis = wide ? 0 : 1;
-    NDArray out;
-    if (wide) {
-      NDArray xs =
-          cols == rows
-              ? xn
-              : xn.concat(xn.getManager().zeros(new Shape(cols - rows, c.hiddenSize()), dtype), 0);
-      out = inStep(lmHead.transpose(), xn.getManager()).matMul(xs.transpose()); // [vocab, cols]
-    } else {
-      out = xn.matMul(lmHead); // [rows, vocab]
-    }
-    if (out.getDataType() != DataType.FLOAT32) {
-      out = out.toType(DataType.FLOAT32, false);
-    }
-    // The greedy token's log-prob is its row's largest log-softmax value.
-    float[] logProb = out.logSoftmax(vocabAxis).max(new int[] {vocabAxis}).toFloatArray();
-    long[] best = out.argMax(vocabAxis).toLongArray(); // on the raw logits, as the reference
-    int[] greedy = new int[rows];
-    for (int i = 0; i < rows; i++) {
-      greedy[i] = (int) best[i];
-    }
-    float[][] logits = new float[rows][];
     boolean any = false;
     for (boolean w : wantLogits) {
       any |= w;
     }
-    if (any) {
-      float[] flat = out.toFloatArray();
-      for (int r = 0; r < rows; r++) {
-        if (!wantLogits[r]) {
-          continue;
-        }
-        if (wide) {
-          float[] row = new float[v];
-          for (int j = 0; j < v; j++) {
-            row[j] = flat[j * cols + r];
-          }
-          logits[r] = row;
-        } else {
-          logits[r] = Arrays.copyOfRange(flat, r * v, (r + 1) * v);
-        }
+    IValue[] parts;
+    IValue[] owned = {tensor(x), IValue.from(rows >= 12), IValue.from(any)};
+    try (IValue out = script.call("head", owned[0], headV, owned[1], owned[2], epsV)) {
+      parts = out.toIValueTuple();
+    } finally {
+      for (IValue v : owned) {
+        v.close();
       }
     }
-    return new Step(greedy, logProb, logits);
-  }
-
-  /**
-   * An op on a weight or the cache attaches its result to the engine's manager, which lives as long
-   * as the engine: hand it to the step's instead, or every step would leak it (a view holds a
-   * handle; a matmul result a vocab x batch buffer). Closing a view leaves the cache intact.
-   */
-  private static NDArray inStep(NDArray a, NDManager step) {
-    a.attach(step);
-    return a;
+    try {
+      long[] best = parts[0].toTensor((PtNDManager) step).toLongArray();
+      float[] logProb = parts[1].toTensor((PtNDManager) step).toFloatArray();
+      int[] greedy = new int[rows];
+      for (int i = 0; i < rows; i++) {
+        greedy[i] = (int) best[i];
+      }
+      float[][] logits = new float[rows][];
+      if (any) {
+        int v = c.vocabSize();
+        float[] flat = parts[2].toTensor((PtNDManager) step).toFloatArray();
+        for (int r = 0; r < rows; r++) {
+          if (wantLogits[r]) {
+            logits[r] = Arrays.copyOfRange(flat, r * v, (r + 1) * v);
+          }
+        }
+      }
+      return new Step(greedy, logProb, logits);
+    } finally {
+      for (IValue p : parts) {
+        p.close();
+      }
+    }
   }
 
   /** One token for each sequence: the projections and attention run once for the whole batch. */
   private NDArray decode(NDManager step, List<? extends Sequence> seqs, List<int[]> tokens) {
     int b = seqs.size();
-    int kvh = c.numKvHeads();
-    int g = c.numHeads() / kvh;
-    int hs = c.headDim();
-    int[] ids = new int[b];
-    int[] pos = new int[b];
+    long[] ids = new long[b];
+    long[] pos = new long[b];
     long[] slots = new long[b];
-    long[] writeAt = new long[b];
     int span = 0; // keys attended: up to the furthest sequence's new token
     boolean contiguous = true; // slots s0, s0+1, ...: the cache slice is a view, no gather
     for (int i = 0; i < b; i++) {
@@ -432,44 +444,21 @@ public final class DjlLlama implements LlamaEngine {
       ids[i] = tokens.get(i)[0];
       pos[i] = s.pos;
       slots[i] = s.slot;
-      writeAt[i] = s.pos;
       span = Math.max(span, s.pos + 1);
       contiguous &= s.slot == slots[0] + i;
     }
-    NDArray slotIdx = step.create(slots);
-    NDArray posIdx = step.create(writeAt);
-    NDIndex write = new NDIndex("{}, :, {}, :", slotIdx, posIdx);
-    NDIndex read =
-        contiguous
-            ? new NDIndex("{}:{}, :, :{}, :", (int) slots[0], (int) slots[0] + b, span)
-            : new NDIndex("{}, :, :{}, :", slotIdx, span);
-    // Keys past a sequence's own position are padding (or a previous owner's): -inf before softmax.
-    NDArray mask = null;
-    if (b > 1) {
-      float[] m = new float[b * span];
-      for (int i = 0; i < b; i++) {
-        Arrays.fill(m, i * span + pos[i] + 1, (i + 1) * span, Float.NEGATIVE_INFINITY);
-      }
-      mask = step.create(FloatBuffer.wrap(m), new Shape(b, 1, 1, span), DataType.FLOAT32);
-      if (dtype != DataType.FLOAT32) {
-        mask = mask.toType(dtype, false);
-      }
-    }
-    NDArray rope = ropeRows(step, pos);
-    NDArray x = embedRows(step, ids);
-    for (int l = 0; l < c.numLayers(); l++) {
-      NDList qkv = qkv(x, l, rope);
-      kCache[l].set(write, qkv.get(1).reshape(b, kvh, hs));
-      vCache[l].set(write, qkv.get(2).reshape(b, kvh, hs));
-      NDArray keys = inStep(kCache[l].get(read), step); // [b, kvh, span, hs]
-      NDArray values = inStep(vCache[l].get(read), step);
-      NDArray scores = qkv.get(0).reshape(b, kvh, g, hs).matMul(keys.transpose(0, 1, 3, 2));
-      if (mask != null) {
-        scores = scores.add(mask);
-      }
-      NDArray o = scores.softmax(-1).matMul(values).reshape(b, c.hiddenSize());
-      x = mlp(x.add(linear(o, wo[l])), l);
-    }
+    NDArray x =
+        run(
+            step,
+            "decode",
+            new IValue[] {
+              tensor(step.create(ids)),
+              tensor(step.create(pos)),
+              tensor(step.create(slots)),
+              IValue.from(contiguous ? slots[0] : -1L),
+              IValue.from((long) span)
+            },
+            model());
     for (Sequence s : seqs) {
       ((Seq) s).pos++;
     }
@@ -480,54 +469,33 @@ public final class DjlLlama implements LlamaEngine {
    * A prompt (or its continuation) for one sequence; returns the hidden state of its last token.
    */
   private NDArray prefill(NDManager step, Seq s, int[] ids) {
-    int t = ids.length;
-    int past = s.pos;
-    int kvh = c.numKvHeads();
-    int g = c.numHeads() / kvh;
-    int hs = c.headDim();
-    int[] pos = new int[t];
-    for (int i = 0; i < t; i++) {
-      pos[i] = past + i;
+    long[] idsLong = new long[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      idsLong[i] = ids[i];
     }
-    int total = past + t;
-    // causal mask for the query rows (g, t) against keys 0..total-1
-    float[] mask = new float[g * t * total];
-    for (int gi = 0; gi < g; gi++) {
-      for (int ti = 0; ti < t; ti++) {
-        int row = (gi * t + ti) * total;
-        Arrays.fill(mask, row + past + ti + 1, row + total, Float.NEGATIVE_INFINITY);
-      }
-    }
-    NDArray rope = ropeRows(step, pos);
-    NDArray maskArr =
-        step.create(FloatBuffer.wrap(mask), new Shape(g * t, total), DataType.FLOAT32);
-    if (dtype != DataType.FLOAT32) {
-      maskArr = maskArr.toType(dtype, false);
-    }
-    NDIndex write = new NDIndex("{}, :, {}:{}, :", s.slot, past, total);
-    NDIndex read = new NDIndex("{}, :, :{}, :", s.slot, total);
-    NDArray x = embedRows(step, ids);
-    for (int l = 0; l < c.numLayers(); l++) {
-      NDList qkv = qkv(x, l, rope);
-      NDArray q = qkv.get(0).reshape(t, kvh, g, hs).transpose(1, 2, 0, 3).reshape(kvh, g * t, hs);
-      kCache[l].set(write, qkv.get(1).reshape(t, kvh, hs).transpose(1, 0, 2));
-      vCache[l].set(write, qkv.get(2).reshape(t, kvh, hs).transpose(1, 0, 2));
-      NDArray keys = inStep(kCache[l].get(read), step); // [kvh, total, hs]
-      NDArray values = inStep(vCache[l].get(read), step);
-      NDArray att = q.matMul(keys.transpose(0, 2, 1)).add(maskArr).softmax(-1);
-      NDArray o =
-          att.matMul(values)
-              .reshape(kvh, g, t, hs)
-              .transpose(2, 0, 1, 3)
-              .reshape(t, c.hiddenSize());
-      x = mlp(x.add(linear(o, wo[l])), l);
-    }
-    s.pos += t;
-    return t == 1 ? x : x.get("{}:", t - 1);
+    NDArray x =
+        run(
+            step,
+            "prefill",
+            new IValue[] {
+              tensor(step.create(idsLong)), IValue.from((long) s.pos), IValue.from((long) s.slot)
+            },
+            model());
+    s.pos += ids.length;
+    return x;
   }
 
   @Override
   public void close() {
+    for (IValue v :
+        new IValue[] {
+          embedV, wqkvV, woV, wguV, wdV, headV, cosV, sinV, dimsV, epsV, kCacheV, vCacheV
+        }) {
+      if (v != null) {
+        v.close();
+      }
+    }
+    script.close();
     manager.close();
   }
 }

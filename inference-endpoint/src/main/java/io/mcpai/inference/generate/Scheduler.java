@@ -80,14 +80,15 @@ public final class Scheduler implements AutoCloseable {
   private void loop() {
     while (!stopping) {
       try {
+        List<Generation> joining = new ArrayList<>();
         if (running.isEmpty()) {
           Generation g = queue.poll(100, TimeUnit.MILLISECONDS);
           if (g == null) {
             continue;
           }
-          admit(g);
+          joining.add(g);
         }
-        admitWaiting();
+        admit(waiting(joining));
         retireCancelled();
         if (!running.isEmpty()) {
           decode();
@@ -109,44 +110,81 @@ public final class Scheduler implements AutoCloseable {
     }
   }
 
-  private void admitWaiting() {
-    while (running.size() < limits.maxBatchSize()) {
-      Generation next = queue.peek();
-      if (next == null
-          || (!running.isEmpty() && runningTokens + budget(next) > limits.maxBatchTokens())) {
-        return;
-      }
-      admit(queue.poll());
+  /** Adds to {@code joining} the queued requests the batch has room for (size, token budget). */
+  private List<Generation> waiting(List<Generation> joining) {
+    int tokens = runningTokens;
+    for (Generation g : joining) {
+      tokens += budget(g);
     }
+    while (running.size() + joining.size() < limits.maxBatchSize()) {
+      Generation next = queue.peek();
+      boolean empty = running.isEmpty() && joining.isEmpty();
+      if (next == null || (!empty && tokens + budget(next) > limits.maxBatchTokens())) {
+        break;
+      }
+      joining.add(queue.poll());
+      tokens += budget(next);
+    }
+    return joining;
   }
 
-  /** Prefills the prompt and samples the first token. */
-  private void admit(Generation g) {
-    if (g.isCancelled()) {
+  /**
+   * Prefills the prompts of the joining requests and samples their first tokens, all in one engine
+   * step: the prompts run one by one, but the head (a vocab-sized projection, as costly for one row
+   * as for 16) runs once for all of them.
+   */
+  private void admit(List<Generation> joining) {
+    joining.removeIf(Generation::isCancelled);
+    if (joining.isEmpty()) {
       return;
     }
-    g.sequence = engine.newSequence();
+    List<LlamaEngine.Sequence> seqs = new ArrayList<>(joining.size());
+    List<int[]> prompts = new ArrayList<>(joining.size());
+    boolean[] wantLogits = new boolean[joining.size()];
+    LlamaEngine.Step first;
     try {
-      LlamaEngine.Step first =
-          engine.step(
-              List.of(g.sequence), List.of(g.pendingInput()), new boolean[] {g.needsLogits()});
+      for (int i = 0; i < joining.size(); i++) {
+        Generation g = joining.get(i);
+        g.sequence = engine.newSequence();
+        seqs.add(g.sequence);
+        prompts.add(g.pendingInput());
+        wantLogits[i] = g.needsLogits();
+      }
+      first = engine.step(seqs, prompts, wantLogits);
+    } catch (RuntimeException e) {
+      for (Generation g : joining) {
+        closeSequence(g);
+      }
+      if (joining.size() > 1) { // one bad request must not fail the others: retry one by one
+        for (Generation g : joining) {
+          admit(new ArrayList<>(List.of(g)));
+        }
+      } else {
+        joining.get(0).fail(e);
+      }
+      return;
+    }
+    long now = System.nanoTime();
+    for (int i = 0; i < joining.size(); i++) {
+      Generation g = joining.get(i);
       metrics.prompt(g.prompt().length);
-      long now = System.nanoTime();
       g.firstTokenNanos = now;
       g.lastTokenNanos = now;
       metrics.firstToken(now - g.submittedNanos());
       metrics.prefilledToken();
-      if (g.accept(first, 0)) {
+      try {
+        if (g.accept(first, i)) {
+          closeSequence(g);
+          continue;
+        }
+      } catch (RuntimeException e) {
+        g.fail(e);
         closeSequence(g);
-        return;
+        continue;
       }
-    } catch (RuntimeException e) {
-      g.fail(e);
-      closeSequence(g);
-      return;
+      running.add(g);
+      runningTokens += budget(g);
     }
-    running.add(g);
-    runningTokens += budget(g);
   }
 
   private void retireCancelled() {
