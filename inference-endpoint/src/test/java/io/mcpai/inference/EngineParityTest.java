@@ -13,6 +13,7 @@ import io.mcpai.inference.model.ModelWeights;
 import io.mcpai.inference.model.RandomLlama;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -195,6 +196,60 @@ class EngineParityTest {
    * bf16 rounding cannot flip it), and 90% of steps must match outright (stories260K: 38 of 40 when
    * measured).
    */
+  @Test
+  void withoutLogProbsTheGreedyTokensAreTheSameAndNoLogProbIsMade() {
+    // vocab 384: whole 128-column blocks, so the head takes its blockwise argmax
+    LlamaConfig config = new LlamaConfig(32, 48, 2, 4, 2, 384, 48, 10000, 1e-5, false, 1, 2);
+    Path dir = RandomLlama.write(tmp.resolve("lp"), config, 5);
+    int[][] prompts = {{1, 2, 3}, {1, 40, 41, 42, 43}, {1}};
+    try (ModelWeights w = ModelWeights.open(dir);
+        ReferenceLlama ref = new ReferenceLlama(w);
+        DjlLlama djl = new DjlLlama(w, Device.cpu(), DataType.FLOAT32);
+        DjlLlama bf16 = new DjlLlama(w, Device.cpu(), DataType.BFLOAT16)) {
+      for (LlamaEngine e : List.of(ref, djl, bf16)) {
+        String name = e.describe();
+        GreedyRun on = greedySteps(e, prompts, 10, true);
+        GreedyRun off = greedySteps(e, prompts, 10, false);
+        assertThat(off.tokens()).as(name).isEqualTo(on.tokens());
+        assertThat(on.tokens().stream().distinct().count()).as(name).isGreaterThan(3);
+        for (float lp : on.logProbs()) {
+          assertThat(lp).as(name).isFinite().isLessThanOrEqualTo(0f);
+        }
+        assertThat(off.logProbs()).as(name).allMatch(lp -> Float.isNaN(lp));
+      }
+    }
+  }
+
+  record GreedyRun(List<Integer> tokens, List<Float> logProbs) {}
+
+  /** Prefill and {@code steps} batched decode steps through {@link LlamaEngine#step}. */
+  private static GreedyRun greedySteps(
+      LlamaEngine e, int[][] prompts, int steps, boolean logProbs) {
+    List<LlamaEngine.Sequence> seqs = new ArrayList<>();
+    List<int[]> next = new ArrayList<>();
+    for (int[] p : prompts) {
+      seqs.add(e.newSequence());
+      next.add(p);
+    }
+    boolean[] greedy = new boolean[prompts.length];
+    List<Integer> tokens = new ArrayList<>();
+    List<Float> lps = new ArrayList<>();
+    try {
+      for (int step = 0; step < steps; step++) {
+        LlamaEngine.Step s = e.step(seqs, next, greedy, logProbs);
+        assertThat(Arrays.asList(s.logits())).containsOnlyNulls();
+        for (int i = 0; i < prompts.length; i++) {
+          tokens.add(s.greedy()[i]);
+          lps.add(s.greedyLogProb()[i]);
+          next.set(i, new int[] {s.greedy()[i]});
+        }
+      }
+    } finally {
+      seqs.forEach(LlamaEngine.Sequence::close);
+    }
+    return new GreedyRun(tokens, lps);
+  }
+
   private static void assertBf16Agrees(
       LlamaEngine ref,
       LlamaEngine bf16,

@@ -122,7 +122,7 @@ class HttpContractTest {
       assertThat(generated).isEqualTo(6);
     }
     for (JsonNode t : d.path("tokens")) {
-      assertThat(t.path("log_prob").asDouble()).isLessThanOrEqualTo(0.0);
+      assertRealLogProb(t);
       assertThat(t.has("id") && t.has("text")).isTrue();
     }
     StringBuilder joined = new StringBuilder();
@@ -160,10 +160,37 @@ class HttpContractTest {
     for (int i = 0; i < lines.length; i++) {
       JsonNode line = JSON.readTree(lines[i]);
       assertThat(line.path("token").has("id")).isTrue();
+      assertRealLogProb(line.path("token")); // every streamed token carries one
       assertThat(line.path("generated_text").isNull()).isEqualTo(i < lines.length - 1);
     }
     assertThat(JSON.readTree(lines[lines.length - 1]).path("generated_text").asText())
         .isEqualTo(plain);
+  }
+
+  @Test
+  void streamedAndDetailedLogProbsAreTheSame() throws Exception {
+    String params = "\"parameters\":{\"max_new_tokens\":6,\"details\":true}";
+    JsonNode tokens =
+        json(post("/invocations", "{\"inputs\":\"xyz\"," + params + "}"))
+            .path("details")
+            .path("tokens");
+    String[] lines =
+        post("/invocations", "{\"inputs\":\"xyz\"," + params + ",\"stream\":true}")
+            .body()
+            .split("\n");
+    assertThat(lines).hasSize(tokens.size());
+    for (int i = 0; i < lines.length; i++) {
+      JsonNode streamed = JSON.readTree(lines[i]).path("token");
+      assertRealLogProb(streamed);
+      assertThat(streamed).isEqualTo(tokens.get(i));
+    }
+  }
+
+  /** A log_prob that was computed: a JSON number (not "NaN"), finite, at most 0. */
+  private static void assertRealLogProb(JsonNode token) {
+    JsonNode lp = token.path("log_prob");
+    assertThat(lp.isNumber()).as("log_prob %s is a number", lp).isTrue();
+    assertThat(lp.asDouble()).isFinite().isLessThanOrEqualTo(0.0);
   }
 
   @Test

@@ -53,11 +53,13 @@ class SchedulerTest {
 
   static final class Collect implements GenerationListener {
     final List<Integer> ids = new ArrayList<>();
+    final List<Float> logProbs = new ArrayList<>();
     final CompletableFuture<Outcome> done = new CompletableFuture<>();
 
     @Override
     public void onToken(Generation g, int id, String t, float lp, String d, FinishReason finish) {
       ids.add(id);
+      logProbs.add(lp);
       if (finish != null) {
         done.complete(new Outcome(List.copyOf(ids), finish, g.text()));
       }
@@ -112,6 +114,43 @@ class SchedulerTest {
     List<Outcome> batched = run(4, prompts, params);
     assertThat(batched).isEqualTo(alone);
     assertThat(alone.get(0).ids()).hasSize(8);
+  }
+
+  @Test
+  void logProbsAreRealWhereAskedAndNaNWhereNotInTheSameBatch() throws Exception {
+    int[] prompt = {1, 30, 31, 32};
+    SamplingParams shown = SamplingParams.greedy(12);
+    SamplingParams hidden = shown.withLogProbs(false);
+    SamplingParams sampledHidden =
+        new SamplingParams(12, true, 0.8, 20, 0.9, 1.0, 5L, List.of(), false);
+    for (List<SamplingParams> batch :
+        List.of(List.of(hidden, hidden), List.of(hidden, shown, sampledHidden))) {
+      try (Scheduler s =
+          new Scheduler(engine, TOK, new SchedulerConfig(4, 100000, 64), new InferenceMetrics())) {
+        List<Collect> cs = new ArrayList<>();
+        for (SamplingParams sp : batch) {
+          Collect c = new Collect();
+          cs.add(c);
+          s.submit(prompt, sp, c);
+        }
+        Outcome first = null;
+        for (int i = 0; i < batch.size(); i++) {
+          Collect c = cs.get(i);
+          Outcome o = c.done.get(30, TimeUnit.SECONDS);
+          assertThat(c.logProbs).hasSize(o.ids().size());
+          if (batch.get(i).logProbs()) {
+            assertThat(c.logProbs).allMatch(lp -> Float.isFinite(lp) && lp <= 0);
+          } else {
+            assertThat(c.logProbs).allMatch(lp -> Float.isNaN(lp));
+          }
+          if (!batch.get(i).doSample()) { // greedy: the same tokens with or without log-probs
+            first = first == null ? o : first;
+            assertThat(o).isEqualTo(first);
+          }
+        }
+        assertThat(first.ids()).hasSize(12);
+      }
+    }
   }
 
   @Test

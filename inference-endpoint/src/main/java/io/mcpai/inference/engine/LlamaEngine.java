@@ -22,17 +22,28 @@ public interface LlamaEngine extends AutoCloseable {
   float[][] forward(List<? extends Sequence> sequences, List<int[]> tokens);
 
   /**
-   * What one step hands the samplers: per sequence the greedy token and its log-probability, and
-   * the full logits row only for the sequences that asked for it ({@code logits[i]} is null
-   * otherwise). Greedy requests, the common case, then never copy a vocab-sized row to Java.
+   * What one step hands the samplers: per sequence the greedy token and its log-probability (NaN
+   * when the step was not asked for log-probs), and the full logits row only for the sequences that
+   * asked for it ({@code logits[i]} is null otherwise). Greedy requests, the common case, then
+   * never copy a vocab-sized row to Java.
    */
   record Step(int[] greedy, float[] greedyLogProb, float[][] logits) {}
 
+  /** {@link #step(List, List, boolean[], boolean)} with the greedy log-probs. */
+  default Step step(List<? extends Sequence> sequences, List<int[]> tokens, boolean[] wantLogits) {
+    return step(sequences, tokens, wantLogits, true);
+  }
+
   /**
-   * {@link #forward}, returning greedy choices for every sequence and logits where {@code
+   * {@link #forward}, returning greedy choices for every sequence, their log-probabilities when
+   * {@code wantLogProbs} (a softmax over the vocab per row; NaN otherwise) and logits where {@code
    * wantLogits[i]}. This default computes them in Java; an engine can do it next to its logits.
    */
-  default Step step(List<? extends Sequence> sequences, List<int[]> tokens, boolean[] wantLogits) {
+  default Step step(
+      List<? extends Sequence> sequences,
+      List<int[]> tokens,
+      boolean[] wantLogits,
+      boolean wantLogProbs) {
     float[][] all = forward(sequences, tokens);
     int n = all.length;
     int[] best = new int[n];
@@ -45,12 +56,15 @@ public interface LlamaEngine extends AutoCloseable {
           b = j;
         }
       }
-      double sum = 0;
-      for (float v : l) {
-        sum += Math.exp(v - l[b]);
-      }
       best[i] = b;
-      logProb[i] = (float) -Math.log(sum);
+      logProb[i] = Float.NaN;
+      if (wantLogProbs) {
+        double sum = 0;
+        for (float v : l) {
+          sum += Math.exp(v - l[b]);
+        }
+        logProb[i] = (float) -Math.log(sum);
+      }
       if (!wantLogits[i]) {
         all[i] = null;
       }

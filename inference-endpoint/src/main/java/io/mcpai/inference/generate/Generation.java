@@ -90,6 +90,14 @@ public final class Generation {
   }
 
   /**
+   * Whether {@link #accept} reads this step's greedy log-prob: the request shows log-probs and
+   * takes the engine's greedy choice (a sampler computes its own from the logits row).
+   */
+  boolean needsGreedyLogProb() {
+    return params.logProbs() && !sampler.needsLogits();
+  }
+
+  /**
    * Takes the next token from row {@code row} of an engine step, reports it, and says whether the
    * request ended.
    */
@@ -131,7 +139,9 @@ public final class Generation {
     }
     String delta = stable > emittedChars ? text.substring(emittedChars, stable) : "";
     emittedChars = Math.max(emittedChars, stable);
-    listener.onToken(this, c.id(), tokenText, c.logProb(), delta, finish);
+    // NaN, never a stand-in number, when the request shows no log-probs (the engine skipped them)
+    float logProb = params.logProbs() ? c.logProb() : Float.NaN;
+    listener.onToken(this, c.id(), tokenText, logProb, delta, finish);
     return finish != null;
   }
 

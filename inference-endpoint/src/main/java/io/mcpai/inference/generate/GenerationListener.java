@@ -4,7 +4,8 @@ package io.mcpai.inference.generate;
 public interface GenerationListener {
   /**
    * One generated token. {@code finish} is non-null on the last one; {@code textDelta} is the new
-   * text this token completes (empty while a multi-byte character is still partial).
+   * text this token completes (empty while a multi-byte character is still partial). {@code
+   * logProb} is NaN when the request's {@link SamplingParams#logProbs()} is false.
    */
   void onToken(
       Generation g, int id, String tokenText, float logProb, String textDelta, FinishReason finish);

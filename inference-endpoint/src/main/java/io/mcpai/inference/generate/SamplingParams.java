@@ -9,6 +9,8 @@ import java.util.List;
  * @param topK 0 disables top-k
  * @param topP 1 disables nucleus sampling
  * @param seed null: a fresh random seed per request
+ * @param logProbs whether the answer shows each token's log-probability; false lets the engine skip
+ *     the vocab-wide log-softmax of greedy steps, and the listener then gets NaN
  */
 public record SamplingParams(
     int maxNewTokens,
@@ -18,9 +20,45 @@ public record SamplingParams(
     double topP,
     double repetitionPenalty,
     Long seed,
-    List<String> stopSequences) {
+    List<String> stopSequences,
+    boolean logProbs) {
+
+  /** With log-probs: the safe default for a caller that may show them. */
+  public SamplingParams(
+      int maxNewTokens,
+      boolean doSample,
+      double temperature,
+      int topK,
+      double topP,
+      double repetitionPenalty,
+      Long seed,
+      List<String> stopSequences) {
+    this(
+        maxNewTokens,
+        doSample,
+        temperature,
+        topK,
+        topP,
+        repetitionPenalty,
+        seed,
+        stopSequences,
+        true);
+  }
 
   public static SamplingParams greedy(int maxNewTokens) {
     return new SamplingParams(maxNewTokens, false, 1.0, 0, 1.0, 1.0, null, List.of());
+  }
+
+  public SamplingParams withLogProbs(boolean on) {
+    return new SamplingParams(
+        maxNewTokens,
+        doSample,
+        temperature,
+        topK,
+        topP,
+        repetitionPenalty,
+        seed,
+        stopSequences,
+        on);
   }
 }

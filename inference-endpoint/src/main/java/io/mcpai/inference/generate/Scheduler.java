@@ -141,6 +141,7 @@ public final class Scheduler implements AutoCloseable {
     List<LlamaEngine.Sequence> seqs = new ArrayList<>(joining.size());
     List<int[]> prompts = new ArrayList<>(joining.size());
     boolean[] wantLogits = new boolean[joining.size()];
+    boolean wantLogProbs = false;
     LlamaEngine.Step first;
     try {
       for (int i = 0; i < joining.size(); i++) {
@@ -149,8 +150,9 @@ public final class Scheduler implements AutoCloseable {
         seqs.add(g.sequence);
         prompts.add(g.pendingInput());
         wantLogits[i] = g.needsLogits();
+        wantLogProbs |= g.needsGreedyLogProb();
       }
-      first = engine.step(seqs, prompts, wantLogits);
+      first = engine.step(seqs, prompts, wantLogits, wantLogProbs);
     } catch (RuntimeException e) {
       for (Generation g : joining) {
         closeSequence(g);
@@ -203,14 +205,18 @@ public final class Scheduler implements AutoCloseable {
     List<LlamaEngine.Sequence> seqs = new ArrayList<>(running.size());
     List<int[]> inputs = new ArrayList<>(running.size());
     boolean[] wantLogits = new boolean[running.size()];
+    // one switch for the whole step: the log-softmax runs for every row or none, and most batches
+    // are all one kind (chat clients never show log-probs)
+    boolean wantLogProbs = false;
     for (int i = 0; i < running.size(); i++) {
       Generation g = running.get(i);
       seqs.add(g.sequence);
       inputs.add(g.pendingInput());
       wantLogits[i] = g.needsLogits();
+      wantLogProbs |= g.needsGreedyLogProb();
     }
     long start = System.nanoTime();
-    LlamaEngine.Step step = engine.step(seqs, inputs, wantLogits);
+    LlamaEngine.Step step = engine.step(seqs, inputs, wantLogits, wantLogProbs);
     long now = System.nanoTime();
     metrics.step(running.size(), now - start);
     List<Generation> done = new ArrayList<>();

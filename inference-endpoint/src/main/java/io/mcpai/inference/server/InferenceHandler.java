@@ -312,35 +312,53 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     @Override
     public void onToken(
         Generation g, int id, String text, float logProb, String delta, FinishReason finish) {
-      ObjectNode t =
-          JSON.createObjectNode().put("id", id).put("text", text).put("log_prob", logProb);
-      t.put("special", id == scheduler.tokenizer().eosId());
+      if (stream) {
+        streamLine(g, token(id, text, logProb), finish);
+      } else {
+        if (details) {
+          tokens.add(token(id, text, logProb));
+        }
+        if (finish != null) {
+          ObjectNode out = JSON.createObjectNode().put("generated_text", prefix + g.text());
+          if (details) {
+            out.set("details", details(g, finish));
+          }
+          current = null;
+          ex.json(HttpResponseStatus.OK, out);
+        }
+      }
+    }
+
+    /**
+     * A token as details.tokens and stream lines show it. Only those two show one, and LmiRequest
+     * asks for log-probs exactly then, so logProb is real here (NaN only for requests without).
+     */
+    private ObjectNode token(int id, String text, float logProb) {
+      return JSON.createObjectNode()
+          .put("id", id)
+          .put("text", text)
+          .put("log_prob", logProb)
+          .put("special", id == scheduler.tokenizer().eosId());
+    }
+
+    private void streamLine(Generation g, ObjectNode t, FinishReason finish) {
       if (details) {
         tokens.add(t);
       }
-      if (stream) {
-        ObjectNode line = JSON.createObjectNode();
-        line.set("token", t);
-        if (finish != null) {
-          line.put("generated_text", prefix + g.text());
-          if (details) {
-            line.set("details", details(g, finish));
-          }
-        } else {
-          line.putNull("generated_text");
-        }
-        ex.chunk(line.toString() + "\n");
-        if (finish != null) {
-          ex.endStream();
-          current = null;
-        }
-      } else if (finish != null) {
-        ObjectNode out = JSON.createObjectNode().put("generated_text", prefix + g.text());
+      ObjectNode line = JSON.createObjectNode();
+      line.set("token", t);
+      if (finish != null) {
+        line.put("generated_text", prefix + g.text());
         if (details) {
-          out.set("details", details(g, finish));
+          line.set("details", details(g, finish));
         }
+      } else {
+        line.putNull("generated_text");
+      }
+      ex.chunk(line.toString() + "\n");
+      if (finish != null) {
+        ex.endStream();
         current = null;
-        ex.json(HttpResponseStatus.OK, out);
       }
     }
 
@@ -400,8 +418,10 @@ final class InferenceHandler extends SimpleChannelInboundHandler<FullHttpRequest
     Long seed = Json.seed(body, "seed", "seed");
     List<String> stops = Json.strings(body, "stop", "stop");
     boolean stream = Json.bool(body, "stream", false, "stream");
+    // chat answers show no log-probs (logprobs is refused above), so the engine skips them
     SamplingParams sp =
-        new SamplingParams(maxNew, temperature > 0, temperature, topK, topP, penalty, seed, stops);
+        new SamplingParams(
+            maxNew, temperature > 0, temperature, topK, topP, penalty, seed, stops, false);
     if (stream) {
       ex.streamType = "text/event-stream";
     }

@@ -75,7 +75,9 @@ record LmiRequest(
     boolean stream = Json.bool(body, "stream", false, "stream");
     return new LmiRequest(
         inputs.asText(),
-        new SamplingParams(maxNew, doSample, temperature, topK, topP, penalty, seed, stops),
+        // log-probs only where the answer shows them: details.tokens and every streamed token line
+        new SamplingParams(
+            maxNew, doSample, temperature, topK, topP, penalty, seed, stops, details || stream),
         details,
         fullText,
         prefill,
