@@ -17,13 +17,16 @@ import java.util.List;
 /**
  * The engine's decode step time alone (no scheduler, no profiler): {@code batch} sequences decode
  * greedily together, timed in windows of 8 steps; prints the min, median and max window. On a
- * shared machine the min is the figure least disturbed by other processes. It uses only the
- * engine's public API, so an older build's engine can be timed by putting its jar first on the
- * class path (F32 only there):
+ * shared machine the min is the figure least disturbed by other processes. {@code logprobs=off}
+ * (the default) times steps without the greedy log-probs, as the scheduler runs them for requests
+ * that show none; {@code logprobs=on} computes them. It uses only the engine's public API, so an
+ * older build's engine can be timed by putting its jar first on the class path (F32 only there, and
+ * with {@code logprobs=on}: older engines always computed them):
  *
  * <pre>
  * java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -cp [old.jar:]tests/target/benchmarks.jar \
- *     io.mcpai.bench.DecodeStepTiming 15m [batch=16] [dtype=f32|bf16] [threads=1] [windows=24]
+ *     io.mcpai.bench.DecodeStepTiming 15m [batch=16] [dtype=f32|bf16] [threads=1] [windows=24] \
+ *     [logprobs=off|on]
  * </pre>
  */
 public final class DecodeStepTiming {
@@ -35,6 +38,7 @@ public final class DecodeStepTiming {
     int threads = 1;
     int windows = 24;
     String dtypeName = "f32";
+    boolean logProbs = false;
     for (String a : Arrays.copyOfRange(args, Math.min(1, args.length), args.length)) {
       String v = a.substring(a.indexOf('=') + 1);
       if (a.startsWith("batch=")) {
@@ -45,6 +49,8 @@ public final class DecodeStepTiming {
         windows = Integer.parseInt(v);
       } else if (a.startsWith("dtype=")) {
         dtypeName = v;
+      } else if (a.startsWith("logprobs=")) {
+        logProbs = v.equals("on") || v.equals("true");
       }
     }
     // parsed here, not by InferenceBenchmark: an older build's copy of that class comes first
@@ -72,7 +78,10 @@ public final class DecodeStepTiming {
       for (int r = -2; r < windows; r++) { // two warm-up windows
         long t0 = System.nanoTime();
         for (int k = 0; k < perWindow; k++) {
-          int[] g = engine.step(seqs, next, greedy).greedy();
+          // the three-argument step (with log-probs) is the one older engines have
+          int[] g =
+              (logProbs ? engine.step(seqs, next, greedy) : engine.step(seqs, next, greedy, false))
+                  .greedy();
           for (int i = 0; i < batch; i++) {
             next.set(i, new int[] {g[i]});
           }
@@ -84,12 +93,13 @@ public final class DecodeStepTiming {
       Arrays.sort(ms);
       double median = ms[windows / 2];
       System.out.printf(
-          "%s %s, batch %d, threads %d: ms/step min %.2f median %.2f max %.2f (%d windows of %d"
+          "%s %s, batch %d, threads %d, log-probs %s: ms/step min %.2f median %.2f max %.2f (%d windows of %d"
               + " steps); tok/s at the median %.0f%n",
           shapeName,
           dtypeName,
           batch,
           threads,
+          logProbs ? "on" : "off",
           ms[0],
           median,
           ms[windows - 1],

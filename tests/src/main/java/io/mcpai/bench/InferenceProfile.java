@@ -89,7 +89,7 @@ public final class InferenceProfile {
     try {
       boolean[] greedy = new boolean[batch]; // as the scheduler serves greedy requests
       for (int i = 0; i < steps; i++) {
-        int[] next = e.step(seqs, prompts, greedy).greedy();
+        int[] next = e.step(seqs, prompts, greedy, false).greedy(); // as InferenceBenchmark
         for (int b = 0; b < batch; b++) {
           prompts.set(b, new int[] {next[b]});
         }
