@@ -108,7 +108,7 @@ class SchedulerTest {
       params.add(
           i % 2 == 0
               ? SamplingParams.greedy(8 + i * 3)
-              : new SamplingParams(10 + i, true, 0.8, 20, 0.9, 1.1, 100L + i, List.of()));
+              : new SamplingParams(10 + i, true, 0.8, 20, 0.9, 1.1, 100L + i, List.of(), true));
     }
     List<Outcome> alone = run(1, prompts, params);
     List<Outcome> batched = run(4, prompts, params);
@@ -230,7 +230,7 @@ class SchedulerTest {
       logits[i] = (float) Math.sin(i * 1.3) * 3;
     }
     int[] hist = {1};
-    SamplingParams sp = new SamplingParams(5, true, 1.5, 0, 0.95, 1.0, 7L, List.of());
+    SamplingParams sp = new SamplingParams(5, true, 1.5, 0, 0.95, 1.0, 7L, List.of(), true);
     List<Integer> a = new ArrayList<>();
     List<Integer> b = new ArrayList<>();
     Sampler sa = new Sampler(sp);
@@ -241,14 +241,15 @@ class SchedulerTest {
     }
     assertThat(a).isEqualTo(b);
     assertThat(a.stream().distinct().count()).as("temperature 1.5 explores").isGreaterThan(2);
-    Sampler k1 = new Sampler(new SamplingParams(5, true, 1.0, 1, 1.0, 1.0, 3L, List.of()));
+    Sampler k1 = new Sampler(new SamplingParams(5, true, 1.0, 1, 1.0, 1.0, 3L, List.of(), true));
     assertThat(k1.next(logits, hist, 1).id()).isEqualTo(Sampler.argmax(logits));
     // a tiny top_p keeps only the best token
-    Sampler p = new Sampler(new SamplingParams(5, true, 1.0, 0, 1e-6, 1.0, 3L, List.of()));
+    Sampler p = new Sampler(new SamplingParams(5, true, 1.0, 0, 1e-6, 1.0, 3L, List.of(), true));
     assertThat(p.next(logits, hist, 1).id()).isEqualTo(Sampler.argmax(logits));
     // repetition penalty pushes the greedy choice off a token already seen
     int best = Sampler.argmax(logits);
-    Sampler pen = new Sampler(new SamplingParams(5, false, 1.0, 0, 1.0, 100.0, null, List.of()));
+    Sampler pen =
+        new Sampler(new SamplingParams(5, false, 1.0, 0, 1.0, 100.0, null, List.of(), true));
     Sampler.Choice c = pen.next(logits, new int[] {best}, 1);
     assertThat(c.id()).isNotEqualTo(best);
     assertThat(c.logProb()).isNegative();
@@ -268,7 +269,8 @@ class SchedulerTest {
     logits[22] = 5.25f; // tied with 3: the lower id is kept first
     java.util.Set<Integer> seen = new java.util.TreeSet<>();
     for (long seed = 0; seed < 300; seed++) {
-      Sampler k3 = new Sampler(new SamplingParams(5, true, 2.0, 3, 1.0, 1.0, seed, List.of()));
+      Sampler k3 =
+          new Sampler(new SamplingParams(5, true, 2.0, 3, 1.0, 1.0, seed, List.of(), true));
       seen.add(k3.next(logits, new int[] {1}, 1).id());
     }
     assertThat(seen).containsExactly(3, 17, 30);
@@ -281,7 +283,7 @@ class SchedulerTest {
     String text = free.text();
     org.junit.jupiter.api.Assumptions.assumeTrue(text.length() >= 4, "greedy text too short");
     String stop = text.substring(2, 4);
-    SamplingParams sp = new SamplingParams(30, false, 1, 0, 1, 1, null, List.of(stop));
+    SamplingParams sp = new SamplingParams(30, false, 1, 0, 1, 1, null, List.of(stop), true);
     Outcome stopped = run(1, List.of(prompt), List.of(sp)).get(0);
     assertThat(stopped.finish()).isEqualTo(FinishReason.STOP_SEQUENCE);
     assertThat(stopped.text()).endsWith(stop);

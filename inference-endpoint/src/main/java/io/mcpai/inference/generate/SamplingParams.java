@@ -23,30 +23,9 @@ public record SamplingParams(
     List<String> stopSequences,
     boolean logProbs) {
 
-  /** With log-probs: the safe default for a caller that may show them. */
-  public SamplingParams(
-      int maxNewTokens,
-      boolean doSample,
-      double temperature,
-      int topK,
-      double topP,
-      double repetitionPenalty,
-      Long seed,
-      List<String> stopSequences) {
-    this(
-        maxNewTokens,
-        doSample,
-        temperature,
-        topK,
-        topP,
-        repetitionPenalty,
-        seed,
-        stopSequences,
-        true);
-  }
-
+  /** Greedy, with log-probs (the safe default for a caller that may show them). */
   public static SamplingParams greedy(int maxNewTokens) {
-    return new SamplingParams(maxNewTokens, false, 1.0, 0, 1.0, 1.0, null, List.of());
+    return new SamplingParams(maxNewTokens, false, 1.0, 0, 1.0, 1.0, null, List.of(), true);
   }
 
   public SamplingParams withLogProbs(boolean on) {
