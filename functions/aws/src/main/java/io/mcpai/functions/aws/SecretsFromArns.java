@@ -42,11 +42,12 @@ public final class SecretsFromArns implements EnvironmentPostProcessor {
     for (PropertySource<?> source : env.getPropertySources()) {
       if (source instanceof EnumerablePropertySource<?> e) {
         for (String name : e.getPropertyNames()) {
+          // Only ARN settings are resolved: another setting may hold a literal "${...}".
+          if (!name.endsWith(SUFFIX) || name.length() == SUFFIX.length()) {
+            continue;
+          }
           String value = env.getProperty(name);
-          if (name.endsWith(SUFFIX)
-              && name.length() > SUFFIX.length()
-              && value != null
-              && !value.isBlank()) {
+          if (value != null && !value.isBlank()) {
             arns.put(name.substring(0, name.length() - SUFFIX.length()), value.trim());
           }
         }

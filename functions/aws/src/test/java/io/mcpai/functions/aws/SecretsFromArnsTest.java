@@ -155,6 +155,22 @@ class SecretsFromArnsTest {
   }
 
   @Test
+  void onlyArnSettingsAreReadSoOtherSettingsAreNotResolved() {
+    org.springframework.core.env.StandardEnvironment env =
+        new org.springframework.core.env.StandardEnvironment();
+    env.getPropertySources()
+        .addFirst(
+            new org.springframework.core.env.MapPropertySource(
+                "test",
+                Map.of(
+                    "SOME_TEMPLATE", "${not.a.setting}",
+                    "OPENAI_API_KEY_SECRET_ARN", " " + OPENAI_ARN + " ",
+                    "EMPTY_SECRET_ARN", " ",
+                    "_SECRET_ARN", "arn:no-name")));
+    assertThat(SecretsFromArns.arns(env)).isEqualTo(Map.of("OPENAI_API_KEY", OPENAI_ARN));
+  }
+
+  @Test
   void aSecretThatCannotBeReadStopsTheStartNamingTheSetting() {
     String missing = "arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-Zz99";
     System.setProperty("MCP_API_KEYS_SECRET_ARN", missing);

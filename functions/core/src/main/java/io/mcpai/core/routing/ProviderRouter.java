@@ -34,6 +34,8 @@ import java.util.function.Supplier;
  * clients' futures, and backoff waits on a scheduler.
  */
 public final class ProviderRouter implements AutoCloseable {
+  /** Every configured provider may take the request (no API key's provider list applies). */
+  public static final Predicate<String> ANY = name -> true;
 
   /** How the first choice is made. */
   public enum Mode {
@@ -144,9 +146,6 @@ public final class ProviderRouter implements AutoCloseable {
   public List<RoutedProvider> plan(String preferred, int promptTokens) {
     return plan(preferred, promptTokens, ANY);
   }
-
-  /** Every configured provider may take the request. */
-  public static final Predicate<String> ANY = name -> true;
 
   /**
    * As above, among the providers {@code allowed} names (an API key's provider list).
