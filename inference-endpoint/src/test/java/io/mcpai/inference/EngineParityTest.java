@@ -62,7 +62,7 @@ class EngineParityTest {
       List<Integer> tokens = assertGreedyAgrees(ref, djl, new int[] {1}, 40);
       // A trained model's greedy text is not constant: it must use several different tokens.
       assertThat(tokens.stream().distinct().count()).isGreaterThan(5);
-      assertBf16Agrees(ref, bf16, new int[] {1}, 40, 0.10, 0.9);
+      assertBf16Agrees(ref, bf16, new int[] {1}, 40, 0.15, 0.9);
     }
   }
 
@@ -187,14 +187,101 @@ class EngineParityTest {
   }
 
   /**
+   * bf16 keys and values (MCP_DTYPE=bf16): a batch on consecutive slots (in whatever order it
+   * comes) attends over whole cache rows, their padding and a freed slot's stale keys masked, and a
+   * batch with a gap in its slots gathers them. The rows shrink to fit when a long sequence ends
+   * and grow again, copying the live keys. Through all of it every sequence must get the logits it
+   * gets decoding alone (teacher-forced on the batch's tokens; bf16 rows round alike in both).
+   */
+  @Test
+  void bf16BatchesMatchOneAtATime() {
+    LlamaConfig config = new LlamaConfig(48, 80, 2, 6, 2, 130, 256, 10000, 1e-6, false, 1, 2);
+    Path dir = RandomLlama.write(tmp.resolve("bf"), config, 13);
+    try (ModelWeights w = ModelWeights.open(dir);
+        DjlLlama bf16 = new DjlLlama(w, Device.cpu(), DataType.BFLOAT16)) {
+      LlamaEngine.Sequence stale = bf16.newSequence(); // slot 0: keys left behind when freed
+      bf16.forward(List.of(stale), List.<int[]>of(tokens(100, 7)));
+      stale.close();
+      int n = 4;
+      List<LlamaEngine.Sequence> together = new ArrayList<>(); // slots 0..3
+      List<LlamaEngine.Sequence> alone = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        together.add(bf16.newSequence());
+      }
+      List<int[]> next = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        int[] prompt = tokens(40 + i, i + 3);
+        alone.add(bf16.newSequence());
+        bf16.forward(List.of(together.get(i)), List.<int[]>of(prompt));
+        bf16.forward(List.of(alone.get(i)), List.<int[]>of(prompt));
+        next.add(new int[] {(11 * i + 5) % 130});
+      }
+      LlamaEngine.Sequence big = bf16.newSequence(); // rows grow for it
+      bf16.forward(List.of(big), List.<int[]>of(tokens(200, 5)));
+      assertThat(bf16.cacheRows()).isGreaterThanOrEqualTo(200);
+      double worst = 0;
+      for (int step = 0; step < 30; step++) {
+        if (step == 2) {
+          big.close(); // every live sequence now fits in a quarter of the rows: they shrink
+        }
+        // in slot order, reversed (the engine sorts it), and with a gap at slot 2 (gathered)
+        List<Integer> order =
+            switch (step % 3) {
+              case 0 -> List.of(0, 1, 2, 3);
+              case 1 -> List.of(3, 2, 1, 0);
+              default -> List.of(3, 1, 0);
+            };
+        List<LlamaEngine.Sequence> batch = order.stream().map(together::get).toList();
+        List<int[]> input = order.stream().map(next::get).toList();
+        boolean[] all = new boolean[order.size()];
+        Arrays.fill(all, true);
+        LlamaEngine.Step batched = bf16.step(batch, input, all);
+        if (step == 2) {
+          assertThat(bf16.cacheRows()).as("rows after the long sequence ended").isEqualTo(64);
+        }
+        for (int k = 0; k < order.size(); k++) {
+          int i = order.get(k);
+          float[] one = bf16.forward(List.of(alone.get(i)), List.of(next.get(i)))[0];
+          worst = Math.max(worst, relativeDiff(one, batched.logits()[k]));
+          assertThat(batched.greedy()[k]).as("step %d sequence %d", step, i).isEqualTo(argmax(one));
+          next.set(i, new int[] {batched.greedy()[k]});
+        }
+      }
+      assertThat(bf16.cacheRows()).as("rows grown again past 64 positions").isEqualTo(128);
+      System.out.printf("bf16 batched vs alone: worst logit diff %.2e of max |logit|%n", worst);
+      assertThat(worst).isLessThan(1e-3);
+      alone.forEach(LlamaEngine.Sequence::close);
+      together.forEach(LlamaEngine.Sequence::close);
+    }
+  }
+
+  private static int[] tokens(int length, int stride) {
+    int[] t = new int[length];
+    Arrays.setAll(t, j -> 1 + (j * stride) % 125);
+    return t;
+  }
+
+  private static double relativeDiff(float[] a, float[] b) {
+    double maxAbs = 0;
+    double maxDiff = 0;
+    for (int i = 0; i < a.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(a[i]));
+      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    }
+    assertThat(maxAbs).as("logits are not degenerate").isGreaterThan(0.1);
+    return maxDiff / maxAbs;
+  }
+
+  /**
    * bf16 weights (MCP_DTYPE=bf16): each projection rounds its input rows, its weights and its
-   * output to bf16's 8-bit mantissa (relative error up to 2^-9 each, accumulated in F32), so logits
-   * drift from the F32 reference: measured 0.5-1.4% of max |logit| on the random models, 6.7% on
-   * stories260K (dim 64: short dot products, trained weights). Teacher-forced on the reference's
-   * tokens, logits must stay within a stated share of max |logit| (3% random, 10% stories260K), the
-   * greedy token must match wherever the reference's top-two gap is wider than twice that (where
-   * bf16 rounding cannot flip it), and 90% of steps must match outright (stories260K: 38 of 40 when
-   * measured).
+   * output to bf16's 8-bit mantissa (relative error up to 2^-9 each, accumulated in F32), and so
+   * does attention (queries, the bf16 key and value cache, the probabilities), so logits drift from
+   * the F32 reference: measured 0.6-1.7% of max |logit| on the random models, 9.9% on stories260K
+   * (dim 64, head size 8: short dot products, trained weights; 6.7% with an F32 cache).
+   * Teacher-forced on the reference's tokens, logits must stay within a stated share of max |logit|
+   * (3% random, 15% stories260K), the greedy token must match wherever the reference's top-two gap
+   * is wider than twice that (where bf16 rounding cannot flip it), and 90% of steps must match
+   * outright (stories260K: 39 of 40 when measured).
    */
   @Test
   void withoutLogProbsTheGreedyTokensAreTheSameAndNoLogProbIsMade() {

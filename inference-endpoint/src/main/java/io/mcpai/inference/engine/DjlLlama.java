@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
@@ -14,8 +13,10 @@ import ai.djl.pytorch.jni.IValue;
 import io.mcpai.inference.model.LlamaConfig;
 import io.mcpai.inference.model.ModelWeights;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -45,6 +46,10 @@ public final class DjlLlama implements LlamaEngine {
   private final Device device;
   private final DataType dtype; // the weights' type
   private final DataType activations; // everything else: the weights' type, F32 for bf16 weights
+  // c10::ScalarType of the KV cache: the weights' type. bf16 keys and values halve the cache's
+  // memory traffic and put attention on oneDNN's AVX512 kernels instead of MKL's generic sgemv
+  // (MKL takes its default code path on AMD CPUs).
+  private final long cacheType;
   private final LlamaScript script;
   // Projections are stored transposed, [in, out], and applied as x.matMul(w): for one row of x
   // MKL's sgemv then streams the weights as axpy over long rows, 2-2.5x faster on this AMD EPYC
@@ -66,6 +71,7 @@ public final class DjlLlama implements LlamaEngine {
     this.device = device;
     this.dtype = dtype;
     this.activations = dtype == DataType.BFLOAT16 ? DataType.FLOAT32 : dtype;
+    this.cacheType = scalarType(dtype);
     this.manager = NDManager.newBaseManager(device);
     this.script = LlamaScript.load((PtNDManager) manager);
     int d = c.hiddenSize();
@@ -148,7 +154,7 @@ public final class DjlLlama implements LlamaEngine {
     if (dtype != DataType.BFLOAT16) {
       return list;
     }
-    try (IValue bf16 = IValue.from(15L)) { // c10::ScalarType::BFloat16
+    try (IValue bf16 = IValue.from(BF16)) {
       IValue converted = script.call("cast", list, bf16);
       list.close();
       for (NDArray a : ws) {
@@ -156,6 +162,17 @@ public final class DjlLlama implements LlamaEngine {
       }
       return converted;
     }
+  }
+
+  private static final long BF16 = 15L; // c10::ScalarType::BFloat16
+
+  private static long scalarType(DataType t) {
+    return switch (t) {
+      case FLOAT32 -> 6L;
+      case FLOAT16 -> 5L;
+      case BFLOAT16 -> BF16;
+      default -> throw new IllegalArgumentException("unsupported engine type " + t);
+    };
   }
 
   private NDArray upload(float[] values, long rows, long cols) {
@@ -243,51 +260,60 @@ public final class DjlLlama implements LlamaEngine {
    * position, so a decode step attends for the whole batch with one padded matmul per layer instead
    * of growing and attending per sequence. Both dimensions grow by doubling (a copy) when needed.
    */
-  private NDArray[] kCache = new NDArray[0];
+  private IValue kCacheV; // per layer K and V, as the script takes them
 
-  private NDArray[] vCache = new NDArray[0];
-  private IValue kCacheV; // the script's view of the caches: lists of the same tensors
   private IValue vCacheV;
   private int slotCapacity;
   private int lengthCapacity;
   private final BitSet usedSlots = new BitSet();
+  private final List<Seq> live = new ArrayList<>();
 
+  /**
+   * Room for {@code slots} slots and rows of {@code length} positions. Rows grow by doubling and
+   * shrink to fit (both a copy) once every live sequence fits in a quarter of them: a long request
+   * gives its memory back when it ends, and whole-row attention (bf16) reads few padding rows.
+   */
   private void ensureCapacity(int slots, int length) {
-    if (slots <= slotCapacity && length <= lengthCapacity) {
+    int longestLive = length;
+    for (Seq s : live) {
+      longestLive = Math.max(longestLive, s.pos);
+    }
+    boolean shrink = lengthCapacity > MIN_ROWS && 4 * longestLive <= lengthCapacity;
+    if (slots <= slotCapacity && length <= lengthCapacity && !shrink) {
       return;
     }
     int newSlots =
         slots <= slotCapacity ? slotCapacity : Math.max(4, Math.max(slots, 2 * slotCapacity));
-    int newLength =
-        length <= lengthCapacity
-            ? lengthCapacity
-            : Math.min(c.maxPositions(), Math.max(64, Math.max(length, 2 * lengthCapacity)));
-    Shape shape = new Shape(newSlots, c.numKvHeads(), newLength, c.headDim());
-    NDArray[] k = new NDArray[c.numLayers()];
-    NDArray[] v = new NDArray[c.numLayers()];
-    for (int l = 0; l < c.numLayers(); l++) {
-      k[l] = manager.zeros(shape, activations);
-      v[l] = manager.zeros(shape, activations);
-      if (slotCapacity > 0 && lengthCapacity > 0) {
-        NDIndex old = new NDIndex(":{}, :, :{}, :", slotCapacity, lengthCapacity);
-        k[l].set(old, kCache[l]);
-        v[l].set(old, vCache[l]);
-        kCache[l].close();
-        vCache[l].close();
-      }
+    int newLength = lengthCapacity;
+    if (length > lengthCapacity) {
+      newLength = Math.min(c.maxPositions(), Math.max(MIN_ROWS, Math.max(length, 2 * newLength)));
+    } else if (shrink) {
+      int fit = Integer.highestOneBit(Math.max(1, longestLive - 1)) << 1;
+      newLength = Math.min(c.maxPositions(), Math.max(MIN_ROWS, fit));
     }
-    kCache = k;
-    vCache = v;
-    if (kCacheV != null) {
-      kCacheV.close();
-      vCacheV.close();
-    }
-    kCacheV =
-        IValue.listFrom(Arrays.stream(k).map(PtNDArray.class::cast).toArray(PtNDArray[]::new));
-    vCacheV =
-        IValue.listFrom(Arrays.stream(v).map(PtNDArray.class::cast).toArray(PtNDArray[]::new));
+    kCacheV = resize(kCacheV, newSlots, newLength);
+    vCacheV = resize(vCacheV, newSlots, newLength);
     slotCapacity = newSlots;
     lengthCapacity = newLength;
+  }
+
+  private static final int MIN_ROWS = 64;
+
+  /** The caches at a new size, holding what fits of the old ones (closed here). */
+  private IValue resize(IValue old, int slots, int length) {
+    IValue previous = old != null ? old : IValue.listFrom(new PtNDArray[0]);
+    try (IValue layers = IValue.from((long) c.numLayers());
+        IValue shape = IValue.listFrom(slots, c.numKvHeads(), length, c.headDim());
+        IValue type = IValue.from(cacheType)) {
+      return script.call("resize", previous, layers, shape, type, embedV);
+    } finally {
+      previous.close();
+    }
+  }
+
+  /** Positions each slot's cache rows hold now: they grow and shrink with the live sequences. */
+  public int cacheRows() {
+    return lengthCapacity;
   }
 
   /** A sequence: its slot in the shared KV cache and the positions it has used. */
@@ -310,6 +336,7 @@ public final class DjlLlama implements LlamaEngine {
       if (!closed) {
         closed = true;
         usedSlots.clear(slot); // stale keys stay behind; the next owner masks them out
+        live.remove(this);
       }
     }
   }
@@ -319,7 +346,9 @@ public final class DjlLlama implements LlamaEngine {
     int slot = usedSlots.nextClearBit(0);
     ensureCapacity(slot + 1, 0);
     usedSlots.set(slot);
-    return new Seq(slot);
+    Seq s = new Seq(slot);
+    live.add(s);
+    return s;
   }
 
   @Override
@@ -333,6 +362,10 @@ public final class DjlLlama implements LlamaEngine {
   public Step step(
       List<? extends Sequence> seqs, List<int[]> tokens, boolean[] wantLogits, boolean logProbs) {
     LlamaEngine.checkFits(c, seqs, tokens);
+    boolean decoding = tokens.stream().allMatch(t -> t.length == 1);
+    if (decoding && !inSlotOrder(seqs)) {
+      return inSlotOrder(seqs, tokens, wantLogits, logProbs);
+    }
     int longest = 0;
     for (int i = 0; i < seqs.size(); i++) {
       longest = Math.max(longest, seqs.get(i).length() + tokens.get(i).length);
@@ -340,7 +373,7 @@ public final class DjlLlama implements LlamaEngine {
     ensureCapacity(slotCapacity, longest);
     try (NDManager step = manager.newSubManager()) {
       NDArray x;
-      if (tokens.stream().allMatch(t -> t.length == 1)) {
+      if (decoding) {
         x = decode(step, seqs, tokens);
       } else {
         // Prompts run one sequence at a time (each its own causal matrix); their last rows join.
@@ -352,6 +385,45 @@ public final class DjlLlama implements LlamaEngine {
       }
       return head(step, x, wantLogits, logProbs);
     }
+  }
+
+  private static boolean inSlotOrder(List<? extends Sequence> seqs) {
+    for (int i = 1; i < seqs.size(); i++) {
+      if (((Seq) seqs.get(i - 1)).slot > ((Seq) seqs.get(i)).slot) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The step with the batch sorted by cache slot, results in the caller's order: a batch on
+   * consecutive slots attends to a view of the cache, whatever order the scheduler admitted it in.
+   */
+  private Step inSlotOrder(
+      List<? extends Sequence> seqs, List<int[]> tokens, boolean[] wantLogits, boolean logProbs) {
+    int n = seqs.size();
+    Integer[] order = new Integer[n];
+    Arrays.setAll(order, i -> i);
+    Arrays.sort(order, Comparator.comparingInt(i -> ((Seq) seqs.get(i)).slot));
+    List<Sequence> sortedSeqs = new ArrayList<>(n);
+    List<int[]> sortedTokens = new ArrayList<>(n);
+    boolean[] sortedWant = new boolean[n];
+    for (int k = 0; k < n; k++) {
+      sortedSeqs.add(seqs.get(order[k]));
+      sortedTokens.add(tokens.get(order[k]));
+      sortedWant[k] = wantLogits[order[k]];
+    }
+    Step sorted = step(sortedSeqs, sortedTokens, sortedWant, logProbs);
+    int[] greedy = new int[n];
+    float[] logProb = new float[n];
+    float[][] logits = new float[n][];
+    for (int k = 0; k < n; k++) {
+      greedy[order[k]] = sorted.greedy()[k];
+      logProb[order[k]] = sorted.greedyLogProb()[k];
+      logits[order[k]] = sorted.logits()[k];
+    }
+    return new Step(greedy, logProb, logits);
   }
 
   private static IValue tensor(NDArray a) {
@@ -454,6 +526,12 @@ public final class DjlLlama implements LlamaEngine {
       slots[i] = s.slot;
       span = Math.max(span, s.pos + 1);
       contiguous &= s.slot == slots[0] + i;
+    }
+    if (contiguous && cacheType == BF16) {
+      // oneDNN takes a batch of keys only as one contiguous block, so a slice narrowed to the span
+      // is copied whole in each layer (a third of a 16-row step); whole rows are a view, and their
+      // masked tail is short while rows shrink to fit the live sequences (ensureCapacity).
+      span = lengthCapacity;
     }
     NDArray x =
         run(
