@@ -46,9 +46,16 @@ class EngineParityTest {
     try (ModelWeights w = ModelWeights.open(dir);
         ReferenceLlama ref = new ReferenceLlama(w);
         DjlLlama djl = new DjlLlama(w, Device.cpu(), DataType.FLOAT32);
-        DjlLlama bf16 = new DjlLlama(w, Device.cpu(), DataType.BFLOAT16)) {
+        DjlLlama bf16 = new DjlLlama(w, Device.cpu(), DataType.BFLOAT16);
+        // weights left plain (libtorch's matmul, as on GPU) instead of packed for oneDNN
+        DjlLlama plain = new DjlLlama(w, Device.cpu(), DataType.FLOAT32, false);
+        DjlLlama plainBf16 = new DjlLlama(w, Device.cpu(), DataType.BFLOAT16, false)) {
       assertGreedyAgrees(ref, djl, prompt, 24);
       assertBf16Agrees(ref, bf16, prompt, 24, 0.03, 0.9);
+      assertThat(djl.describe()).contains("oneDNN-packed");
+      assertThat(plain.describe()).doesNotContain("packed");
+      assertGreedyAgrees(ref, plain, prompt, 24);
+      assertBf16Agrees(ref, plainBf16, prompt, 24, 0.03, 0.9);
     }
   }
 
@@ -152,7 +159,7 @@ class EngineParityTest {
 
   @Test
   void wideBatchesEqualOneAtATime() {
-    // 12 rows and more take the head's other matmul form (13: padded to 16); 16: unpadded.
+    // Wide batches, odd and even (oneDNN picks its kernels and blocking by row count).
     LlamaConfig config = new LlamaConfig(32, 48, 1, 4, 2, 97, 48, 10000, 1e-5, false, 1, 2);
     Path dir = RandomLlama.write(tmp.resolve("w"), config, 5);
     try (ModelWeights w = ModelWeights.open(dir);

@@ -1,6 +1,7 @@
 package io.mcpai.inference.engine;
 
 import ai.djl.Device;
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -18,6 +19,8 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.Comparator;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The LLaMA forward pass on DJL's PyTorch engine. Every JNI call costs microseconds, so the weights
@@ -35,12 +38,14 @@ import java.util.List;
  * libtorch. Decoding steps batch every running sequence through the projections, attention and MLP:
  * all sequences share one KV cache tensor per layer, a slot each, written in place.
  *
- * <p>With {@link DataType#BFLOAT16} the projection weights are stored in bf16 (converted natively
- * at load: DJL cannot create bf16 arrays) while activations, norms, attention and the KV cache stay
- * F32; each matmul casts its rows to bf16, and oneDNN runs it with AVX512-BF16 where the CPU has
- * it.
+ * <p>On CPU the projection weights are packed once at load into oneDNN's blocked layout (F32 or
+ * bf16), so each matmul runs oneDNN's inner product without re-laying the weights out. With {@link
+ * DataType#BFLOAT16} the weights (converted natively at load: DJL cannot create bf16 arrays) and
+ * the KV cache are bf16 while activations and norms stay F32; each matmul casts its rows to bf16
+ * and oneDNN runs it with AVX512-BF16 where the CPU has it.
  */
 public final class DjlLlama implements LlamaEngine {
+  private static final Logger log = LoggerFactory.getLogger(DjlLlama.class);
   private final LlamaConfig c;
   private final NDManager manager;
   private final Device device;
@@ -51,9 +56,9 @@ public final class DjlLlama implements LlamaEngine {
   // (MKL takes its default code path on AMD CPUs).
   private final long cacheType;
   private final LlamaScript script;
-  // Projections are stored transposed, [in, out], and applied as x.matMul(w): for one row of x
-  // MKL's sgemv then streams the weights as axpy over long rows, 2-2.5x faster on this AMD EPYC
-  // than the dot-product form it uses for torch.nn.functional.linear's [out, in] layout.
+  private boolean packForOneDnn; // CPU weights in oneDNN's layout (F32, bf16); see pack
+  // Projections are uploaded transposed, [in, out]: x.matMul(w) on GPU, and on CPU the script's
+  // pack turns them into oneDNN's blocked [out, in] layout.
   private final IValue embedV; // [vocab, dim]
   private final IValue wqkvV; // per layer [dim, 2(dim+kv)+kv]: q, k, rot(q), rot(k), v; norm folded
   private final IValue woV; // per layer [dim, dim]
@@ -67,6 +72,14 @@ public final class DjlLlama implements LlamaEngine {
   private final IValue epsV;
 
   public DjlLlama(ModelWeights w, Device device, DataType dtype) {
+    this(w, device, dtype, true);
+  }
+
+  /**
+   * {@code packWeights} false keeps CPU weights plain, multiplied by libtorch's matmul as on GPU
+   * (for tests of that path, and to compare).
+   */
+  public DjlLlama(ModelWeights w, Device device, DataType dtype, boolean packWeights) {
     this.c = w.config();
     this.device = device;
     this.dtype = dtype;
@@ -74,6 +87,10 @@ public final class DjlLlama implements LlamaEngine {
     this.cacheType = scalarType(dtype);
     this.manager = NDManager.newBaseManager(device);
     this.script = LlamaScript.load((PtNDManager) manager);
+    this.packForOneDnn =
+        packWeights
+            && Device.Type.CPU.equals(device.getDeviceType())
+            && (dtype == DataType.FLOAT32 || dtype == DataType.BFLOAT16);
     int d = c.hiddenSize();
     int kv = c.kvDim();
     int h = c.intermediateSize();
@@ -145,22 +162,42 @@ public final class DjlLlama implements LlamaEngine {
   }
 
   /**
-   * A list of projection weights as the script takes it: in the weights' type, the F32 uploads
-   * closed once converted.
+   * A list of projection weights as the script takes it, each packed for oneDNN on CPU (F32, bf16)
+   * and its F32 upload closed at once, so loading never holds much more than one copy of the
+   * weights.
    */
   private IValue weights(NDArray... ws) {
-    PtNDArray[] pt = Arrays.stream(ws).map(PtNDArray.class::cast).toArray(PtNDArray[]::new);
-    IValue list = IValue.listFrom(pt);
-    if (dtype != DataType.BFLOAT16) {
-      return list;
-    }
-    try (IValue bf16 = IValue.from(BF16)) {
-      IValue converted = script.call("cast", list, bf16);
-      list.close();
-      for (NDArray a : ws) {
-        a.close();
+    PtNDArray[] packed = new PtNDArray[ws.length];
+    try (NDManager scratch = manager.newSubManager()) {
+      for (int i = 0; i < ws.length; i++) {
+        packed[i] = pack(ws[i], scratch);
       }
-      return converted;
+      return IValue.listFrom(packed);
+    }
+  }
+
+  private PtNDArray pack(NDArray w, NDManager into) {
+    try {
+      if (packForOneDnn) {
+        try {
+          return pack(w, into, true);
+        } catch (EngineException e) { // a libtorch without oneDNN, or a CPU it cannot serve
+          log.warn("oneDNN weight packing unavailable, using plain matmuls: {}", e.getMessage());
+          packForOneDnn = false;
+        }
+      }
+      return pack(w, into, false);
+    } finally {
+      w.close();
+    }
+  }
+
+  private PtNDArray pack(NDArray w, NDManager into, boolean onednn) {
+    try (IValue plain = tensor(w);
+        IValue type = IValue.from(scalarType(dtype));
+        IValue flag = IValue.from(onednn);
+        IValue out = script.call("pack", plain, type, flag)) {
+      return out.toTensor((PtNDManager) into);
     }
   }
 
@@ -251,7 +288,7 @@ public final class DjlLlama implements LlamaEngine {
 
   @Override
   public String describe() {
-    return "djl-pytorch " + device + " " + dtype;
+    return "djl-pytorch " + device + " " + dtype + (packForOneDnn ? ", oneDNN-packed weights" : "");
   }
 
   /**
@@ -457,14 +494,6 @@ public final class DjlLlama implements LlamaEngine {
    * computed on the native side ([batch] numbers cross JNI); full rows are copied only when a
    * sampler needs them. The log-probs cost a log-softmax over every [rows, vocab] logit (0.4-1.4 ms
    * of a 10 ms 16-row bf16 step of the 15M shape), so a step whose requests show none skips it.
-   *
-   * <p>The head is the one projection too big for the caches (32000 x dim), and MKL's sgemm on it
-   * depends on the form: below 12 rows x W [rows, vocab] is best; from 12 rows on W^T x^T [vocab,
-   * rows] (W^T a transposed view), with the rows padded to a multiple of 16, is 1.2x faster on one
-   * thread and 1.8x on two (AMD EPYC, 15M head at 16 rows: 6.1 vs 7.3 ms, 3.0-3.4 vs 5.5-6.1 ms),
-   * while odd row counts in that form are 4-8x slower. That result is copied back to [rows, vocab]
-   * before the reductions: along a contiguous vocab axis they are 2x faster than down a strided
-   * one.
    */
   private Step head(NDManager step, NDArray x, boolean[] wantLogits, boolean logProbs) {
     int rows = wantLogits.length;
@@ -473,8 +502,8 @@ public final class DjlLlama implements LlamaEngine {
       any |= w;
     }
     IValue[] parts;
-    IValue[] owned = {tensor(x), IValue.from(rows >= 12), IValue.from(any), IValue.from(logProbs)};
-    try (IValue out = script.call("head", owned[0], headV, owned[1], owned[2], owned[3], epsV)) {
+    IValue[] owned = {tensor(x), IValue.from(any), IValue.from(logProbs)};
+    try (IValue out = script.call("head", owned[0], headV, owned[1], owned[2], epsV)) {
       parts = out.toIValueTuple();
     } finally {
       for (IValue v : owned) {
