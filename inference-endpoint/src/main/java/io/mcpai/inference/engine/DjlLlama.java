@@ -297,6 +297,9 @@ public final class DjlLlama implements LlamaEngine {
    * position, so a decode step attends for the whole batch with one padded matmul per layer instead
    * of growing and attending per sequence. Both dimensions grow by doubling (a copy) when needed.
    */
+  private IValue kStore; // per layer flat storage under the caches: it only grows
+
+  private IValue vStore;
   private IValue kCacheV; // per layer K and V, as the script takes them
 
   private IValue vCacheV;
@@ -307,8 +310,8 @@ public final class DjlLlama implements LlamaEngine {
 
   /**
    * Room for {@code slots} slots and rows of {@code length} positions. Rows grow by doubling and
-   * shrink to fit (both a copy) once every live sequence fits in a quarter of them: a long request
-   * gives its memory back when it ends, and whole-row attention (bf16) reads few padding rows.
+   * shrink to fit once every live sequence fits in a quarter of them, so whole-row attention (bf16)
+   * reads few padding rows; both are a copy, within storage that only grows.
    */
   private void ensureCapacity(int slots, int length) {
     int longestLive = length;
@@ -328,22 +331,32 @@ public final class DjlLlama implements LlamaEngine {
       int fit = Integer.highestOneBit(Math.max(1, longestLive - 1)) << 1;
       newLength = Math.min(c.maxPositions(), Math.max(MIN_ROWS, fit));
     }
-    kCacheV = resize(kCacheV, newSlots, newLength);
-    vCacheV = resize(vCacheV, newSlots, newLength);
+    IValue[] k = resize(kStore, kCacheV, newSlots, newLength);
+    IValue[] v = resize(vStore, vCacheV, newSlots, newLength);
+    kStore = k[0];
+    kCacheV = k[1];
+    vStore = v[0];
+    vCacheV = v[1];
     slotCapacity = newSlots;
     lengthCapacity = newLength;
   }
 
   private static final int MIN_ROWS = 64;
 
-  /** The caches at a new size, holding what fits of the old ones (closed here). */
-  private IValue resize(IValue old, int slots, int length) {
+  /**
+   * The caches at a new size, holding what fits of the old ones: {storage, views}, the old pair
+   * closed here.
+   */
+  private IValue[] resize(IValue store, IValue old, int slots, int length) {
+    IValue previousStore = store != null ? store : IValue.listFrom(new PtNDArray[0]);
     IValue previous = old != null ? old : IValue.listFrom(new PtNDArray[0]);
     try (IValue layers = IValue.from((long) c.numLayers());
         IValue shape = IValue.listFrom(slots, c.numKvHeads(), length, c.headDim());
-        IValue type = IValue.from(cacheType)) {
-      return script.call("resize", previous, layers, shape, type, embedV);
+        IValue type = IValue.from(cacheType);
+        IValue out = script.call("resize", previousStore, previous, layers, shape, type, embedV)) {
+      return out.toIValueTuple();
     } finally {
+      previousStore.close();
       previous.close();
     }
   }
@@ -604,7 +617,8 @@ public final class DjlLlama implements LlamaEngine {
   public void close() {
     for (IValue v :
         new IValue[] {
-          embedV, wqkvV, woV, wguV, wdV, headV, cosV, sinV, dimsV, epsV, kCacheV, vCacheV
+          embedV, wqkvV, woV, wguV, wdV, headV, cosV, sinV, dimsV, epsV, kCacheV, vCacheV, kStore,
+          vStore
         }) {
       if (v != null) {
         v.close();
