@@ -269,14 +269,23 @@ class EngineParityTest {
   }
 
   private static double relativeDiff(float[] a, float[] b) {
-    double maxAbs = 0;
-    double maxDiff = 0;
-    for (int i = 0; i < a.length; i++) {
-      maxAbs = Math.max(maxAbs, Math.abs(a[i]));
-      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    Diff d = Diff.of(a, b);
+    return d.maxDiff() / d.maxAbs();
+  }
+
+  /** The largest |logit| of {@code a} and the largest |a - b|, over non-degenerate logits. */
+  record Diff(double maxAbs, double maxDiff) {
+    static Diff of(float[] a, float[] b) {
+      assertThat(b).hasSameSizeAs(a);
+      double maxAbs = 0;
+      double maxDiff = 0;
+      for (int i = 0; i < a.length; i++) {
+        maxAbs = Math.max(maxAbs, Math.abs(a[i]));
+        maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+      }
+      assertThat(maxAbs).as("logits are not degenerate").isGreaterThan(0.1);
+      return new Diff(maxAbs, maxDiff);
     }
-    assertThat(maxAbs).as("logits are not degenerate").isGreaterThan(0.1);
-    return maxDiff / maxAbs;
   }
 
   /**
@@ -360,12 +369,9 @@ class EngineParityTest {
       LlamaEngine.Step sb = bf16.step(List.of(bs), List.<int[]>of(prompt), logits);
       for (int i = 0; i < n; i++) {
         float[] b = sb.logits()[0];
-        double maxAbs = 0;
-        double maxDiff = 0;
-        for (int j = 0; j < a.length; j++) {
-          maxAbs = Math.max(maxAbs, Math.abs(a[j]));
-          maxDiff = Math.max(maxDiff, Math.abs(a[j] - b[j]));
-        }
+        Diff d = Diff.of(a, b);
+        double maxAbs = d.maxAbs();
+        double maxDiff = d.maxDiff();
         double tol = tolerance * Math.max(1, maxAbs);
         worst = Math.max(worst, maxDiff / Math.max(1, maxAbs));
         assertThat(maxDiff)
@@ -440,17 +446,10 @@ class EngineParityTest {
   }
 
   static void assertClose(float[] a, float[] b, int step) {
-    assertThat(b).hasSameSizeAs(a);
-    double maxAbs = 0;
-    double maxDiff = 0;
-    for (int i = 0; i < a.length; i++) {
-      maxAbs = Math.max(maxAbs, Math.abs(a[i]));
-      maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
-    }
-    assertThat(maxAbs).as("logits are not degenerate").isGreaterThan(0.1);
-    assertThat(maxDiff)
-        .as("max |logit diff| at step %d (max |logit| %.3f)", step, maxAbs)
-        .isLessThan(1e-3 * Math.max(1, maxAbs));
+    Diff d = Diff.of(a, b);
+    assertThat(d.maxDiff())
+        .as("max |logit diff| at step %d (max |logit| %.3f)", step, d.maxAbs())
+        .isLessThan(1e-3 * Math.max(1, d.maxAbs()));
   }
 
   static double logProb(float[] logits, int id) {
