@@ -6,6 +6,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import io.mcpai.core.tokenizer.Tokenizer;
 import io.mcpai.inference.engine.DjlLlama;
 import io.mcpai.inference.engine.LlamaEngine;
+import io.mcpai.inference.engine.OwnThread;
 import io.mcpai.inference.generate.FinishReason;
 import io.mcpai.inference.generate.Generation;
 import io.mcpai.inference.generate.GenerationListener;
@@ -106,7 +107,9 @@ public final class InferenceBenchmark {
       System.out.printf(
           "engine %s, intra-op threads %s%n", engine.describe(), Arrays.toString(threads));
       int decode = Math.min(tokens, c.maxPositions() - 9);
-      singleStream(engine, decode, 1); // warm-up
+      // The single stream runs on threads of its own, as the scheduler's requests do: decoded
+      // here, this thread's OpenMP pool would outlive it and slow every scheduler after it.
+      OwnThread.call("single-stream", () -> singleStream(engine, decode, 1)); // warm-up
       double baseline = 0; // the baseline: single stream with the first thread count (1)
       for (int t : threads) {
         // From this (main) thread: libtorch applies the count here at once, and to each new
@@ -114,7 +117,8 @@ public final class InferenceBenchmark {
         JniUtils.setNumThreads(t);
         double[] rates = new double[repeats];
         for (int r = 0; r < repeats; r++) {
-          rates[r] = singleStream(engine, decode, r + 2);
+          int seed = r + 2;
+          rates[r] = OwnThread.call("single-stream", () -> singleStream(engine, decode, seed));
         }
         Arrays.sort(rates);
         double single = rates[repeats / 2];

@@ -91,6 +91,39 @@ public final class DjlLlama implements LlamaEngine {
         packWeights
             && Device.Type.CPU.equals(device.getDeviceType())
             && (dtype == DataType.FLOAT32 || dtype == DataType.BFLOAT16);
+    // Loading runs libtorch ops (conversions, packing) in parallel regions, and libgomp keeps a
+    // worker pool for each thread that starts one. Done on the caller's thread, that pool would
+    // live beside the scheduler thread's: with more pool threads than cores libgomp stops
+    // spinning between regions, and each op then waits for sleeping workers (the one-row step at
+    // 2 threads on 2 cores: 150-180 tok/s instead of 260-340). A thread of its own takes its
+    // pool with it when it ends.
+    Loaded l = OwnThread.call("mcp-model-load", () -> load(w));
+    embedV = l.embed();
+    wqkvV = l.wqkv();
+    woV = l.wo();
+    wguV = l.wgu();
+    wdV = l.wd();
+    headV = l.head();
+    cosV = l.cos();
+    sinV = l.sin();
+    dimsV = l.dims();
+    epsV = l.eps();
+  }
+
+  /** The model's tensors as the script takes them (see the fields). */
+  private record Loaded(
+      IValue embed,
+      IValue wqkv,
+      IValue wo,
+      IValue wgu,
+      IValue wd,
+      IValue head,
+      IValue cos,
+      IValue sin,
+      IValue dims,
+      IValue eps) {}
+
+  private Loaded load(ModelWeights w) {
     int d = c.hiddenSize();
     int kv = c.kvDim();
     int h = c.intermediateSize();
@@ -139,17 +172,19 @@ public final class DjlLlama implements LlamaEngine {
         sin[pos * hs + i] = sin[pos * hs + half + i] = (float) Math.sin(pos * freq);
       }
     }
-    embedV = tensor(embed);
-    wqkvV = weights(wqkv);
-    woV = weights(wo);
-    wguV = weights(wgu);
-    wdV = weights(wd);
+    IValue headV;
     try (IValue one = weights(lmHead)) {
       headV = one.toIValueArray()[0];
     }
-    cosV = tensor(upload(cos, c.maxPositions(), hs));
-    sinV = tensor(upload(sin, c.maxPositions(), hs));
-    dimsV =
+    return new Loaded(
+        tensor(embed),
+        weights(wqkv),
+        weights(wo),
+        weights(wgu),
+        weights(wd),
+        headV,
+        tensor(upload(cos, c.maxPositions(), hs)),
+        tensor(upload(sin, c.maxPositions(), hs)),
         IValue.listFrom(
             d,
             kv,
@@ -157,8 +192,8 @@ public final class DjlLlama implements LlamaEngine {
             c.numHeads() / c.numKvHeads(),
             hs,
             h,
-            c.numHeads() + c.numKvHeads());
-    epsV = IValue.from(c.rmsNormEps());
+            c.numHeads() + c.numKvHeads()),
+        IValue.from(c.rmsNormEps()));
   }
 
   /**
