@@ -112,8 +112,8 @@ public final class InferenceBenchmark {
       OwnThread.call("single-stream", () -> singleStream(engine, decode, 1)); // warm-up
       double baseline = 0; // the baseline: single stream with the first thread count (1)
       for (int t : threads) {
-        // From this (main) thread: libtorch applies the count here at once, and to each new
-        // scheduler thread at its first op.
+        // libtorch keeps the count and applies it to each new thread at its first op: the single
+        // stream's and each scheduler's.
         JniUtils.setNumThreads(t);
         double[] rates = new double[repeats];
         for (int r = 0; r < repeats; r++) {

@@ -330,7 +330,8 @@ public final class DjlLlama implements LlamaEngine {
    * The KV cache of every sequence: per layer one K and one V tensor, [slots, kvHeads, capacity,
    * head]. A sequence owns a slot; each step writes its new keys and values in place at its
    * position, so a decode step attends for the whole batch with one padded matmul per layer instead
-   * of growing and attending per sequence. Both dimensions grow by doubling (a copy) when needed.
+   * of growing and attending per sequence. The tensors are views over flat storage (see
+   * ensureCapacity for how they grow and shrink).
    */
   private IValue kStore; // per layer flat storage under the caches: it only grows
 
@@ -449,7 +450,7 @@ public final class DjlLlama implements LlamaEngine {
     LlamaEngine.checkFits(c, seqs, tokens);
     boolean decoding = tokens.stream().allMatch(t -> t.length == 1);
     if (decoding && !inSlotOrder(seqs)) {
-      return inSlotOrder(seqs, tokens, wantLogits, logProbs);
+      return stepInSlotOrder(seqs, tokens, wantLogits, logProbs);
     }
     int longest = 0;
     for (int i = 0; i < seqs.size(); i++) {
@@ -485,7 +486,7 @@ public final class DjlLlama implements LlamaEngine {
    * The step with the batch sorted by cache slot, results in the caller's order: a batch on
    * consecutive slots attends to a view of the cache, whatever order the scheduler admitted it in.
    */
-  private Step inSlotOrder(
+  private Step stepInSlotOrder(
       List<? extends Sequence> seqs, List<int[]> tokens, boolean[] wantLogits, boolean logProbs) {
     int n = seqs.size();
     Integer[] order = new Integer[n];
